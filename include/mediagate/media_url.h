@@ -1,0 +1,55 @@
+// MediaUrl: strict parsing of premium media request URIs.
+//
+//   <prefix>/<base64url(email)>/<file id>/<token>/<file name>[?query]
+//
+// The query is ignored. Every rejection has a name, so callers and tests can
+// tell why. Pure functions; thread-safe.
+#ifndef MEDIAGATE_MEDIA_URL_H_
+#define MEDIAGATE_MEDIA_URL_H_
+
+#include <string>
+#include <string_view>
+
+namespace mediagate {
+
+enum class UrlReject {
+  kNone = 0,
+  kTooLong,           // longer than the configured cap
+  kControlChar,       // NUL, CR, LF or another control byte
+  kPercentEncoded,    // any %XX: separators and dots may not hide in escapes
+  kDotSegment,        // ".." anywhere in the path
+  kWrongPrefix,       // does not start with "<prefix>/"
+  kWrongShape,        // not exactly four non-empty segments after the prefix
+  kBadEmailEncoding,  // not unpadded, canonical base64url
+  kBadEmail,          // decoded email empty, over 254 bytes, not UTF-8, or
+                      // holding control characters
+  kBadFileId,         // not [-A-Za-z0-9_]{1,64}
+  kBadTokenShape,     // not <1-13 of [0-9a-z]>-<20 or 32 of [0-9a-f]>
+  kBadFileName,       // not [-.A-Za-z0-9_]{1,255}
+};
+
+// Snake-case name of the reason, e.g. "bad_file_id"; "none" for kNone.
+const char* UrlRejectName(UrlReject reject);
+
+struct MediaRequest {
+  std::string email;      // decoded lookup key
+  std::string email_b64;  // as it appeared in the URI
+  std::string file_id;
+  std::string token;
+  std::string file_name;
+};
+
+struct UrlParseResult {
+  UrlReject reject = UrlReject::kNone;
+  MediaRequest request;  // meaningful only when ok()
+  bool ok() const { return reject == UrlReject::kNone; }
+};
+
+// Parses `uri` (REQUEST_URI: path plus optional query). `prefix` starts with
+// '/' and has no trailing '/'. `max_bytes` caps the whole URI.
+UrlParseResult ParseMediaUri(std::string_view uri, std::string_view prefix,
+                             size_t max_bytes);
+
+}  // namespace mediagate
+
+#endif  // MEDIAGATE_MEDIA_URL_H_

@@ -1,0 +1,30 @@
+// LoadConfig: parse the file, then load each section.
+#include "mediagate/config.h"
+
+#include <cstdlib>
+
+#include "config_reader.h"
+#include "config_sections.h"
+
+namespace mediagate {
+
+Result<Config> LoadConfig(const std::string& path, const EnvLookup& env) {
+  auto root = ParseTomlFile(path);
+  if (!root.ok()) return root.status();
+  Status s = CheckTopLevel(path, *root, {"token", "storage", "url"});
+  if (!s.ok()) return s;
+
+  Config config;
+  config.path = path;
+  const SectionContext ctx{path, &*root, &env, &config.warnings};
+  if (!(s = LoadTokenSection(ctx, &config.token)).ok()) return s;
+  if (!(s = LoadStorageSection(ctx, &config.storage)).ok()) return s;
+  if (!(s = LoadUrlSection(ctx, &config.url)).ok()) return s;
+  return config;
+}
+
+Result<Config> LoadConfig(const std::string& path) {
+  return LoadConfig(path, [](const char* name) { return std::getenv(name); });
+}
+
+}  // namespace mediagate

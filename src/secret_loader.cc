@@ -1,0 +1,50 @@
+// Secret files and environment variables.
+#include "secret_loader.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+namespace mediagate {
+
+Result<Secret> ReadSecretFile(const std::string& path,
+                              std::vector<std::string>* warnings) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
+  std::string value((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return Status::IoError("cannot read " + path);
+  if (!value.empty() && value.back() == '\n') value.pop_back();
+  if (value.empty()) return Status::InvalidArgument(path + " is empty");
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && (st.st_mode & S_IROTH) != 0) {
+    warnings->push_back(path + " holds a secret and is readable by other users "
+                        "(chmod o-r " + path + ")");
+  }
+  return Secret(std::move(value), "file " + path);
+}
+
+Result<Secret> LoadSecret(const std::string& what, const std::string& path,
+                          const char* env_name, const EnvLookup& env,
+                          bool required, std::vector<std::string>* warnings) {
+  if (env_name != nullptr) {
+    const char* from_env = env(env_name);
+    if (from_env != nullptr && *from_env != '\0') {
+      return Secret(from_env, std::string("env ") + env_name);
+    }
+  }
+  if (path.empty()) {
+    if (!required) return Secret();
+    return Status::InvalidArgument(what + ": no file given" +
+                                   (env_name ? std::string(" and $") + env_name +
+                                                   " is not set"
+                                             : std::string()));
+  }
+  auto secret = ReadSecretFile(path, warnings);
+  if (!secret.ok()) return Status::InvalidArgument(what + ": " + secret.status().message());
+  return secret;
+}
+
+}  // namespace mediagate
