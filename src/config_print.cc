@@ -66,6 +66,50 @@ std::string FormatEffectiveConfig(const Config& c) {
   w.Section("url");
   w.Key("prefix", c.url.prefix);
   w.Key("max_uri_bytes", c.url.max_uri_bytes);
+
+  const DatabaseConfig& db = c.database;
+  w.Section("database");
+  w.Key("url", db.url);
+  w.Key("password_file", db.password_file);
+  w.Comment("password: " + db.password.Redacted());
+  w.Key("user_query", db.user_query);
+  w.Key("file_query", db.file_query);
+  w.Key("connect_timeout_ms", db.connect_timeout_ms);
+  w.Key("statement_timeout_ms", db.statement_timeout_ms);
+
+  const RedisConfig& r = c.redis;
+  w.Section("redis");
+  w.Key("enabled", r.enabled);
+  w.Key("address", r.address);
+  w.Key("password_file", r.password_file);
+  w.Comment("password: " + r.password.Redacted());
+  w.Key("database", r.database);
+  w.Key("key_prefix", r.key_prefix);
+  w.Key("user_ttl_seconds", r.user_ttl_seconds);
+  w.Key("file_ttl_seconds", r.file_ttl_seconds);
+  w.Key("negative_ttl_seconds", r.negative_ttl_seconds);
+  w.Key("connect_timeout_ms", r.connect_timeout_ms);
+  w.Key("command_timeout_ms", r.command_timeout_ms);
+
+  const EntitlementConfig& e = c.entitlement;
+  w.Section("entitlement");
+  w.Key("allowed_statuses", toml::array(e.allowed_statuses.begin(), e.allowed_statuses.end()));
+  w.Key("grace_statuses", toml::array(e.grace_statuses.begin(), e.grace_statuses.end()));
+  w.Key("use_paid_until", e.use_paid_until);
+  w.Key("grace_seconds", e.grace_seconds);
+
+  const ServerConfig& sv = c.server;
+  w.Section("server");
+  w.Key("workers", sv.workers);
+  w.Key("metrics_path", sv.metrics_path);
+  w.Key("health_path", sv.health_path);
+  w.Key("drain_seconds", sv.drain_seconds);
+  w.Key("trusted_proxies", toml::array(sv.trusted_proxies.begin(), sv.trusted_proxies.end()));
+  w.Key("client_ip_header", sv.client_ip_header);
+
+  w.Section("log");
+  w.Key("level", c.log.level);
+  w.Key("error_interval_seconds", c.log.error_interval_seconds);
   return w.str();
 }
 

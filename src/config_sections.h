@@ -23,6 +23,11 @@ struct SectionContext {
 Status LoadTokenSection(const SectionContext& ctx, TokenConfig* out);
 Status LoadStorageSection(const SectionContext& ctx, StorageConfig* out);
 Status LoadUrlSection(const SectionContext& ctx, UrlConfig* out);
+Status LoadDatabaseSection(const SectionContext& ctx, DatabaseConfig* out);
+Status LoadRedisSection(const SectionContext& ctx, RedisConfig* out);
+Status LoadEntitlementSection(const SectionContext& ctx, EntitlementConfig* out);
+Status LoadServerSection(const SectionContext& ctx, ServerConfig* out);
+Status LoadLogSection(const SectionContext& ctx, LogConfig* out);
 
 }  // namespace mediagate
 

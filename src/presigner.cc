@@ -140,7 +140,7 @@ Result<Presigner> Presigner::Create(const StorageConfig& config) {
   std::string host_header = host;
   for (char& c : host_header) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (!endpoint->port.empty()) host += ":" + endpoint->port;
-  if (!endpoint->default_port) host_header += ":" + endpoint->port;
+  if (!endpoint->default_port) host_header += ":" + std::to_string(std::stol(endpoint->port));
   std::string token;
   AwsPercentEncode(config.session_token.Reveal(), false, &token);
   auto impl = std::unique_ptr<Impl>(new Impl{

@@ -12,14 +12,18 @@ namespace mediagate {
 
 Result<Secret> ReadSecretFile(const std::string& path,
                               std::vector<std::string>* warnings) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) return Status::IoError(path + " is not a regular file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
   std::string value((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) return Status::IoError("cannot read " + path);
   if (!value.empty() && value.back() == '\n') value.pop_back();
   if (value.empty()) return Status::InvalidArgument(path + " is empty");
-  struct stat st;
-  if (stat(path.c_str(), &st) == 0 && (st.st_mode & S_IROTH) != 0) {
+  if ((st.st_mode & S_IROTH) != 0) {
     warnings->push_back(path + " holds a secret and is readable by other users "
                         "(chmod o-r " + path + ")");
   }

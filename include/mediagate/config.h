@@ -84,11 +84,109 @@ struct UrlConfig {
   int64_t max_uri_bytes = 2048;
 };
 
+// [database]: PostgreSQL, through libpqxx.
+struct DatabaseConfig {
+  // libpq connection string or URI, without the password.
+  std::string url = "postgresql:///mediagate";
+  // Optional file holding the password; overridden by env
+  // MEDIAGATE_DATABASE_PASSWORD. Default "" (none, e.g. peer auth).
+  std::string password_file;
+  // Returns one row for $1 = the decoded email: a column for every field of
+  // token.hash_value, "status", and optionally "paid_until" (UNIX seconds or
+  // NULL). Default: the built-in schema (sql/001_init.sql).
+  std::string user_query =
+      "SELECT u.id::text AS id, u.uuid::text AS uuid, "
+      "u.link_generation::text AS link_generation, "
+      "COALESCE(s.status, 'none') AS status, "
+      "EXTRACT(EPOCH FROM s.current_period_end)::bigint AS paid_until "
+      "FROM mediagate_users u "
+      "LEFT JOIN mediagate_subscriptions s ON s.user_id = u.id "
+      "WHERE u.email = $1";
+  // Returns one row for $1 = the file id: "object_key" and "version".
+  std::string file_query =
+      "SELECT object_key, version FROM mediagate_media WHERE id = $1";
+  // Connection timeout in milliseconds. Default 2000.
+  int64_t connect_timeout_ms = 2000;
+  // Per-statement timeout in milliseconds. Default 1000.
+  int64_t statement_timeout_ms = 1000;
+
+  Secret password;  // loaded; may be empty
+};
+
+// [redis]: the record cache, through hiredis.
+struct RedisConfig {
+  // Use Redis at all. Default true.
+  bool enabled = true;
+  // "HOST:PORT" or "unix:/path/to/redis.sock". Default "127.0.0.1:6379".
+  std::string address = "127.0.0.1:6379";
+  // Optional file holding the AUTH password; overridden by env
+  // MEDIAGATE_REDIS_PASSWORD. Default "".
+  std::string password_file;
+  // Database number (SELECT). Default 0.
+  int64_t database = 0;
+  // Namespace of every key: "<key_prefix>:v1:user:..." Default "mediagate".
+  std::string key_prefix = "mediagate";
+  // Seconds a found user / file stays cached. Defaults 60 / 300.
+  int64_t user_ttl_seconds = 60;
+  int64_t file_ttl_seconds = 300;
+  // Seconds an unknown user or file stays cached. Default 10.
+  int64_t negative_ttl_seconds = 10;
+  // Connect and per-command timeouts in milliseconds. Defaults 200 / 100.
+  int64_t connect_timeout_ms = 200;
+  int64_t command_timeout_ms = 100;
+
+  Secret password;  // loaded; may be empty
+};
+
+// [entitlement]: who may download.
+struct EntitlementConfig {
+  // Subscription statuses that grant access. Default active, trialing.
+  std::vector<std::string> allowed_statuses = {"active", "trialing"};
+  // Statuses that keep access until paid_until + grace_seconds when
+  // use_paid_until is true. Default past_due, canceled.
+  std::vector<std::string> grace_statuses = {"past_due", "canceled"};
+  // Honour the user row's paid_until column for grace statuses. Default false.
+  bool use_paid_until = false;
+  // Extra seconds after paid_until. Default 0.
+  int64_t grace_seconds = 0;
+};
+
+// [server]: the FastCGI responder processes.
+struct ServerConfig {
+  // Worker processes (overridden by --workers). Default 2.
+  int64_t workers = 2;
+  // Request paths answered with metrics / health instead of a decision.
+  std::string metrics_path = "/mediagate/metrics";
+  std::string health_path = "/mediagate/health";
+  // Seconds workers get to finish in-flight requests on stop/reload. Default 5.
+  int64_t drain_seconds = 5;
+  // Peers (CIDRs) whose client_ip_header is trusted for the client address.
+  // Default none: REMOTE_ADDR is used.
+  std::vector<std::string> trusted_proxies;
+  // Header carrying the client address from a trusted proxy; the last entry
+  // of a comma-separated list is used. Default "X-Forwarded-For".
+  std::string client_ip_header = "X-Forwarded-For";
+};
+
+// [log]
+struct LogConfig {
+  // "trace", "debug", "info", "warn", "error", "off". Default "info".
+  std::string level = "info";
+  // Minimum seconds between two log lines for the same backend failure.
+  // Default 10.
+  int64_t error_interval_seconds = 10;
+};
+
 struct Config {
   std::string path;  // the file this was loaded from
   TokenConfig token;
   StorageConfig storage;
   UrlConfig url;
+  DatabaseConfig database;
+  RedisConfig redis;
+  EntitlementConfig entitlement;
+  ServerConfig server;
+  LogConfig log;
   // Non-fatal findings, e.g. a secret file readable by other users.
   std::vector<std::string> warnings;
 };

@@ -17,6 +17,9 @@ using Action = std::function<int()>;
 void AddTokenCommands(CLI::App& app, Action* action);
 void AddPresignCommand(CLI::App& app, Action* action);
 void AddCheckConfigCommand(CLI::App& app, Action* action);
+void AddServeCommand(CLI::App& app, Action* action);
+void AddMigrateCommand(CLI::App& app, Action* action);
+void AddInvalidateCommand(CLI::App& app, Action* action);
 
 }  // namespace mediagate::cli
 

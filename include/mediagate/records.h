@@ -1,0 +1,51 @@
+// The records a decision needs: a subscriber and a media file, and the
+// outcome of looking one up. Plain values; thread-compatible.
+#ifndef MEDIAGATE_RECORDS_H_
+#define MEDIAGATE_RECORDS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "mediagate/token.h"
+
+namespace mediagate {
+
+struct UserRecord {
+  // Every column of the user row by name, as Python's str() would print it
+  // (SQL NULL becomes "None"); the token template reads from here.
+  FieldMap fields;
+  // Subscription status ("active", "past_due", ...).
+  std::string status;
+  // End of the paid period in UNIX seconds, when known.
+  std::optional<int64_t> paid_until;
+};
+
+struct FileRecord {
+  std::string object_key;  // key in the bucket, or path under the media dir
+  std::string version;     // changes whenever the object's bytes change
+};
+
+enum class LookupState {
+  kFound,        // the record exists
+  kMissing,      // the source of truth says it does not exist
+  kUnavailable,  // nobody could answer (backend down, timeout, bad query)
+};
+
+template <typename T>
+struct Lookup {
+  LookupState state = LookupState::kUnavailable;
+  T record;           // meaningful only when found
+  std::string error;  // why, when unavailable
+
+  static Lookup Found(T r) { return Lookup{LookupState::kFound, std::move(r), {}}; }
+  static Lookup Missing() { return Lookup{LookupState::kMissing, T{}, {}}; }
+  static Lookup Unavailable(std::string why) {
+    return Lookup{LookupState::kUnavailable, T{}, std::move(why)};
+  }
+};
+
+}  // namespace mediagate
+
+#endif  // MEDIAGATE_RECORDS_H_

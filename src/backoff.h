@@ -1,0 +1,40 @@
+// Backoff: when to try reconnecting to a dependency that failed.
+//
+// After a failure the next attempt waits initial, then 2x, 4x ... up to max;
+// a success resets it. Requests arriving while waiting fail fast instead of
+// each paying a connect timeout. Not thread-safe.
+#ifndef MEDIAGATE_BACKOFF_H_
+#define MEDIAGATE_BACKOFF_H_
+
+#include <algorithm>
+#include <chrono>
+
+namespace mediagate {
+
+class Backoff {
+ public:
+  using Clock = std::chrono::steady_clock;
+  Backoff(std::chrono::milliseconds initial, std::chrono::milliseconds max)
+      : initial_(initial), max_(max), delay_(initial) {}
+
+  // True when an attempt may be made at `now`.
+  bool Ready(Clock::time_point now) const { return now >= next_; }
+  void Failure(Clock::time_point now) {
+    next_ = now + delay_;
+    delay_ = std::min(max_, delay_ * 2);
+  }
+  void Success() {
+    next_ = Clock::time_point();
+    delay_ = initial_;
+  }
+
+ private:
+  std::chrono::milliseconds initial_;
+  std::chrono::milliseconds max_;
+  std::chrono::milliseconds delay_;
+  Clock::time_point next_;
+};
+
+}  // namespace mediagate
+
+#endif  // MEDIAGATE_BACKOFF_H_

@@ -1,0 +1,44 @@
+// mediagate invalidate: drop a user's or a file's cached record from Redis.
+#include <iostream>
+#include <memory>
+
+#include "cli/cli_common.h"
+#include "cli/commands.h"
+#include "record_codec.h"
+#include "redis_cache.h"
+
+namespace mediagate::cli {
+
+void AddInvalidateCommand(CLI::App& app, Action* action) {
+  struct InvalidateOptions {
+    std::string config, user, file;
+  };
+  auto inv = std::make_shared<InvalidateOptions>();
+  auto* invalidate = app.add_subcommand("invalidate", "Drop cached records from Redis now");
+  invalidate->add_option("--config", inv->config, "Config file (TOML)")->required();
+  auto* user = invalidate->add_option("--user", inv->user, "Email of the subscriber");
+  auto* file = invalidate->add_option("--file", inv->file, "File id");
+  user->excludes(file);
+  invalidate->callback([inv, action] {
+    *action = [inv] {
+      if (inv->user.empty() == inv->file.empty()) {
+        return Fail(kExitUsage, "invalidate needs exactly one of --user or --file");
+      }
+      auto config = LoadConfigOrReport(inv->config);
+      if (!config.ok()) return static_cast<int>(kExitConfig);
+      if (!config->redis.enabled) return Fail(kExitConfig, "redis.enabled is false");
+      RedisCache cache(config->redis);
+      const std::string key = inv->user.empty()
+                                  ? FileCacheKey(config->redis.key_prefix, inv->file)
+                                  : UserCacheKey(config->redis.key_prefix, inv->user);
+      int64_t removed = 0;
+      Status s = cache.Delete({key}, &removed);
+      if (!s.ok()) return Fail(kExitFailed, "redis: " + s.message());
+      std::cout << "removed " << removed << " cache entr" << (removed == 1 ? "y" : "ies")
+                << "\n";
+      return static_cast<int>(kExitOk);
+    };
+  });
+}
+
+}  // namespace mediagate::cli

@@ -1,0 +1,32 @@
+// The Redis representation of cached records, and their key names.
+//
+// Values are JSON (nlohmann), with a format version so that a future layout
+// never misreads an old entry. A cached "does not exist" is {"v":1,"found":
+// false}. Keys: "<prefix>:v1:user:<sha256(email) hex>" and
+// "<prefix>:v1:file:<file id>". Pure functions; thread-safe.
+#ifndef MEDIAGATE_RECORD_CODEC_H_
+#define MEDIAGATE_RECORD_CODEC_H_
+
+#include <optional>
+#include <string>
+
+#include "mediagate/records.h"
+
+namespace mediagate {
+
+std::string UserCacheKey(const std::string& prefix, const std::string& email);
+std::string FileCacheKey(const std::string& prefix, const std::string& file_id);
+
+// Encodes a found record, or "not found" when `record` is null. Returns
+// nullopt if the record cannot be encoded (e.g. invalid UTF-8): do not cache.
+std::optional<std::string> EncodeUser(const UserRecord* record);
+std::optional<std::string> EncodeFile(const FileRecord* record);
+
+// Decodes a cached value: kFound with the record, kMissing for a cached "not
+// found", or kUnavailable when the value is corrupt or of another version.
+Lookup<UserRecord> DecodeUser(const std::string& value);
+Lookup<FileRecord> DecodeFile(const std::string& value);
+
+}  // namespace mediagate
+
+#endif  // MEDIAGATE_RECORD_CODEC_H_

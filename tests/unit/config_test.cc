@@ -1,0 +1,263 @@
+// Tests for LoadConfig() and FormatEffectiveConfig(): a minimal file gets
+// every default; each kind of mistake (unknown section or key, wrong type or
+// value, bad secret file, TOML syntax) fails with a single-line message that
+// starts with the file path and names the key; environment variables override
+// secret files and the access key id; one trailing newline is stripped from
+// secrets; world-readable secret files warn; and the printed effective config
+// never contains a secret. Files live in a per-test mkdtemp directory.
+#include "mediagate/config.h"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace mediagate {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+// The default backend is "s3"; tests about [token] use "local" to need no S3
+// credentials.
+constexpr char kLocal[] = "[storage]\nbackend = \"local\"\n";
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/mediagate_config_test.XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    token_secret_ = Write("token-secret", "SUPERSECRET-token-123\n", 0600);
+    s3_secret_ = Write("s3-secret", "SUPERSECRET-s3-456\n", 0600);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Writes `content` to dir_/name with `mode`; returns the path.
+  std::string Write(const std::string& name, const std::string& content,
+                    mode_t mode = 0600) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path, std::ios::binary) << content;
+    chmod(path.c_str(), mode);
+    return path;
+  }
+
+  // The minimal valid [token] section, plus `extra` lines in it.
+  std::string TokenSection(const std::string& extra = "") const {
+    return "[token]\nsecret_file = \"" + token_secret_ + "\"\n" + extra;
+  }
+  std::string S3Section(const std::string& extra = "") const {
+    return "[storage]\nbackend = \"s3\"\nsecret_access_key_file = \"" +
+           s3_secret_ + "\"\n" + extra;
+  }
+
+  Result<Config> Load(const std::string& toml) {
+    path_ = Write("mediagate.toml", toml, 0644);
+    return LoadConfig(path_, [this](const char* name) -> const char* {
+      auto it = env_.find(name);
+      return it == env_.end() ? nullptr : it->second.c_str();
+    });
+  }
+
+  // Loads `toml`, expecting a one-line error from path_ that mentions `key`.
+  void ExpectError(const std::string& toml, const std::string& key) {
+    SCOPED_TRACE(toml);
+    auto config = Load(toml);
+    ASSERT_FALSE(config.ok());
+    const std::string& msg = config.status().message();
+    EXPECT_THAT(msg, StartsWith(path_ + ":"));
+    EXPECT_THAT(msg, HasSubstr(key));
+    EXPECT_THAT(msg, Not(HasSubstr("\n")));
+  }
+
+  std::string dir_, path_, token_secret_, s3_secret_;
+  std::map<std::string, std::string> env_;
+};
+
+TEST_F(ConfigTest, MinimalConfigGetsDefaults) {
+  auto config = Load(TokenSection() + kLocal);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->path, path_);
+  EXPECT_EQ(config->token.secret.Reveal(), "SUPERSECRET-token-123");
+  EXPECT_EQ(config->token.secret.source(), "file " + token_secret_);
+  EXPECT_TRUE(config->token.fallback_secrets.empty());
+  EXPECT_EQ(config->token.key_salt,
+            "django.contrib.auth.tokens.PasswordResetTokenGenerator");
+  EXPECT_EQ(config->token.algorithm, "sha256");
+  EXPECT_FALSE(config->token.accept_legacy);
+  EXPECT_EQ(config->token.hash_value, "{id}{is_paysubscribed}{uuid}{status}");
+  EXPECT_EQ(config->token.timeout_seconds, 3153600000);
+  EXPECT_EQ(config->token.time_zone, "UTC");
+  EXPECT_EQ(config->storage.backend, "local");
+  EXPECT_EQ(config->storage.local_location, "/_mediagate_local");
+  EXPECT_EQ(config->storage.expires_seconds, 600);
+  EXPECT_EQ(config->url.prefix, "/premium_media");
+  EXPECT_EQ(config->url.max_uri_bytes, 2048);
+  EXPECT_TRUE(config->warnings.empty());
+}
+
+TEST_F(ConfigTest, ErrorsAreOneLineNamingTheKey) {
+  const std::string local = kLocal;
+  ExpectError(TokenSection() + local + "[tokens]\nx = 1\n",
+              ": tokens: unknown section");
+  ExpectError(TokenSection("secert_file = \"x\"\n") + local,
+              "token.secert_file");
+  ExpectError(TokenSection("algorithm = 5\n") + local, "token.algorithm");
+  ExpectError(TokenSection("algorithm = \"md5\"\n") + local, "token.algorithm");
+  ExpectError(TokenSection("timeout_seconds = -1\n") + local,
+              "token.timeout_seconds");
+  ExpectError(TokenSection("time_zone = \"Not/AZone\"\n") + local,
+              "token.time_zone");
+  ExpectError(TokenSection("hash_value = \"{id\"\n") + local,
+              "token.hash_value");
+  ExpectError(TokenSection() + S3Section(), "storage.access_key_id");
+  ExpectError(TokenSection() +
+                  S3Section("access_key_id = \"AK\"\nendpoint = \"ftp://x\"\n"),
+              "storage.endpoint");
+  ExpectError(TokenSection() +
+                  S3Section("access_key_id = \"AK\"\nexpires_seconds = 0\n"),
+              "storage.expires_seconds");
+  ExpectError(
+      TokenSection() +
+          S3Section("access_key_id = \"AK\"\nexpires_seconds = 604801\n"),
+      "storage.expires_seconds");
+  ExpectError(TokenSection() + local + "[url]\nprefix = \"premium\"\n",
+              "url.prefix");
+  ExpectError(TokenSection() + local + "[url]\nprefix = \"/p/\"\n",
+              "url.prefix");
+  ExpectError("token = 5\n", ": token: must be a table");
+  ExpectError(TokenSection("hash_value = \"{ts}\"\n") + local,
+              "token.hash_value");
+  ExpectError(TokenSection("key_salt = \"\"\n") + local, "token.key_salt");
+  ExpectError(
+      TokenSection("fallback_secret_files = [\"" + dir_ + "/none\"]\n") + local,
+      "token.fallback_secret_files[0]");
+  ExpectError(TokenSection() + local + "local_location = \"/\"\n",
+              "storage.local_location");
+  ExpectError(TokenSection() + local + "[url]\nmax_uri_bytes = 10\n",
+              "url.max_uri_bytes");
+}
+
+TEST_F(ConfigTest, MissingSecretFile) {
+  const std::string missing = dir_ + "/no-such-secret";
+  auto config = Load("[token]\nsecret_file = \"" + missing + "\"\n");
+  ASSERT_FALSE(config.ok());
+  const std::string& msg = config.status().message();
+  EXPECT_THAT(msg, StartsWith(path_ + ": token.secret_file"));
+  EXPECT_THAT(msg, HasSubstr(missing));
+  EXPECT_THAT(msg, HasSubstr("No such file"));
+  EXPECT_THAT(msg, Not(HasSubstr("\n")));
+}
+
+// A directory where a secret file should be is an error Status, not an
+// uncaught std::ios_base::failure (EISDIR) from the stream.
+TEST_F(ConfigTest, SecretFileIsDirectory) {
+  auto config = Load("[token]\nsecret_file = \"" + dir_ + "\"\n" + kLocal);
+  ASSERT_FALSE(config.ok());
+  EXPECT_THAT(config.status().message(),
+              StartsWith(path_ + ": token.secret_file"));
+  EXPECT_THAT(config.status().message(), HasSubstr(dir_));
+}
+
+TEST_F(ConfigTest, EmptySecretFile) {
+  for (const char* content : {"", "\n"}) {
+    SCOPED_TRACE(content);
+    const std::string empty = Write("empty", content, 0600);
+    auto config = Load("[token]\nsecret_file = \"" + empty + "\"\n");
+    ASSERT_FALSE(config.ok());
+    EXPECT_THAT(config.status().message(),
+                StartsWith(path_ + ": token.secret_file"));
+    EXPECT_THAT(config.status().message(), HasSubstr("empty"));
+  }
+}
+
+TEST_F(ConfigTest, SyntaxErrorIsFileColonLine) {
+  auto config = Load(TokenSection() + "[storage]\nbackend = \n");
+  ASSERT_FALSE(config.ok());
+  const std::string& msg = config.status().message();
+  EXPECT_THAT(msg, StartsWith(path_ + ":4: "));
+  EXPECT_THAT(msg, Not(HasSubstr("\n")));
+}
+
+TEST_F(ConfigTest, EnvTokenSecretWinsOverFile) {
+  env_["MEDIAGATE_TOKEN_SECRET"] = "from-env";
+  auto config =
+      Load("[token]\nsecret_file = \"" + dir_ + "/missing\"\n" + kLocal);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->token.secret.Reveal(), "from-env");
+  EXPECT_EQ(config->token.secret.source(), "env MEDIAGATE_TOKEN_SECRET");
+  // An empty variable counts as unset.
+  env_["MEDIAGATE_TOKEN_SECRET"] = "";
+  auto from_file = Load(TokenSection() + kLocal);
+  ASSERT_TRUE(from_file.ok()) << from_file.status().ToString();
+  EXPECT_EQ(from_file->token.secret.Reveal(), "SUPERSECRET-token-123");
+}
+
+TEST_F(ConfigTest, EnvS3Overrides) {
+  env_["MEDIAGATE_S3_ACCESS_KEY_ID"] = "AKFROMENV";
+  env_["MEDIAGATE_S3_SECRET_ACCESS_KEY"] = "s3-from-env";
+  auto config = Load(TokenSection() +
+                     "[storage]\nbackend = \"s3\"\naccess_key_id = \"AKFILE\"\n"
+                     "secret_access_key_file = \"" +
+                     dir_ + "/missing\"\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->storage.access_key_id, "AKFROMENV");
+  EXPECT_EQ(config->storage.secret_access_key.Reveal(), "s3-from-env");
+  EXPECT_TRUE(config->storage.session_token.empty());
+}
+
+TEST_F(ConfigTest, EnvAccessKeyIdAloneSuffices) {
+  env_["MEDIAGATE_S3_ACCESS_KEY_ID"] = "AKFROMENV";
+  auto config = Load(TokenSection() + S3Section());
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->storage.access_key_id, "AKFROMENV");
+  EXPECT_EQ(config->storage.secret_access_key.Reveal(), "SUPERSECRET-s3-456");
+}
+
+TEST_F(ConfigTest, StripsOnlyOneTrailingNewline) {
+  const std::string two = Write("two-newlines", "abc\n\n", 0600);
+  auto config = Load("[token]\nsecret_file = \"" + two + "\"\n" + kLocal);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->token.secret.Reveal(), "abc\n");
+  const std::string none = Write("no-newline", "abc", 0600);
+  config = Load("[token]\nsecret_file = \"" + none + "\"\n" + kLocal);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->token.secret.Reveal(), "abc");
+}
+
+TEST_F(ConfigTest, WorldReadableSecretWarns) {
+  const std::string readable = Write("readable", "abc\n", 0644);
+  auto config = Load("[token]\nsecret_file = \"" + readable + "\"\n" + kLocal);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  ASSERT_EQ(config->warnings.size(), 1u);
+  EXPECT_THAT(config->warnings[0], HasSubstr(readable));
+}
+
+TEST_F(ConfigTest, EffectiveConfigRedactsSecrets) {
+  const std::string session =
+      Write("session", "SUPERSECRET-session-789\n", 0600);
+  const std::string fallback =
+      Write("fallback", "SUPERSECRET-fallback-000\n", 0600);
+  auto config =
+      Load(TokenSection("fallback_secret_files = [\"" + fallback + "\"]\n") +
+           S3Section("access_key_id = \"AKID\"\nsession_token_file = \"" +
+                     session + "\"\n"));
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->token.fallback_secrets.size(), 1u);
+  EXPECT_EQ(config->storage.session_token.Reveal(), "SUPERSECRET-session-789");
+  const std::string text = FormatEffectiveConfig(*config);
+  EXPECT_THAT(text, Not(HasSubstr("SUPERSECRET")));
+  EXPECT_THAT(text, HasSubstr("redacted"));
+  EXPECT_THAT(text, HasSubstr("AKID"));
+  EXPECT_THAT(text, HasSubstr(token_secret_));
+}
+
+}  // namespace
+}  // namespace mediagate
