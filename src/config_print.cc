@@ -49,7 +49,7 @@ std::string FormatEffectiveConfig(const Config& c) {
   w.Section("storage");
   w.Key("backend", st.backend);
   if (st.backend == "local") {
-    w.Key("local_location", st.local_location);
+    w.Key("local_url", st.local_url);
   } else {
     w.Key("endpoint", st.endpoint);
     w.Key("region", st.region);

@@ -1,4 +1,6 @@
 // [storage] section.
+#include <regex>
+
 #include "config_sections.h"
 #include "mediagate/presigner.h"
 #include "secret_loader.h"
@@ -19,13 +21,14 @@ Status LoadStorageSection(const SectionContext& ctx, StorageConfig* out) {
   }
   if (!(s = sec.String("session_token_file", &out->session_token_file)).ok()) return s;
   if (!(s = sec.Int("expires_seconds", 1, 604800, &out->expires_seconds)).ok()) return s;
-  if (!(s = sec.String("local_location", &out->local_location)).ok()) return s;
+  if (!(s = sec.String("local_url", &out->local_url)).ok()) return s;
   if (!(s = sec.Finish()).ok()) return s;
 
   if (out->backend == "local") {
-    if (out->local_location.size() < 2 || out->local_location.front() != '/' ||
-        out->local_location.back() == '/') {
-      return sec.Error("local_location", "must start with '/' and not end with '/'");
+    static const std::regex kLocalUrl(R"(^http://[A-Za-z0-9.:\[\]-]+(/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-])?$)");
+    if (!std::regex_match(out->local_url, kLocalUrl)) {
+      return sec.Error("local_url", "must be http://HOST[:PORT][/PATH] with no trailing "
+                                    "'/', e.g. \"http://127.0.0.1:8089\"");
     }
     return Status::Ok();
   }

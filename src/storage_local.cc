@@ -1,5 +1,6 @@
-// The "local" upstream: an internal nginx location that serves the media
-// directory; the object key is appended, percent-encoded, to its prefix.
+// The "local" upstream: a loopback-only nginx server that serves the media
+// directory (nginx/mediagate-local.conf); the object key is appended,
+// percent-encoded, to its URL, and nginx decodes it back to the file path.
 #include <utf8.h>
 
 #include "aws_encode.h"
@@ -12,7 +13,7 @@ namespace {
 
 class LocalUpstream : public Upstream {
  public:
-  explicit LocalUpstream(std::string location) : location_(std::move(location)) {}
+  explicit LocalUpstream(std::string url) : location_(std::move(url)) {}
 
   Result<std::string> Locate(const FileRecord& file, int64_t) override {
     const std::string& key = file.object_key;
@@ -39,7 +40,7 @@ class LocalUpstream : public Upstream {
 }  // namespace
 
 Result<std::unique_ptr<Upstream>> MakeLocalUpstream(const StorageConfig& config) {
-  return std::unique_ptr<Upstream>(new LocalUpstream(config.local_location));
+  return std::unique_ptr<Upstream>(new LocalUpstream(config.local_url));
 }
 
 }  // namespace mediagate

@@ -46,7 +46,8 @@ struct TokenConfig {
 
 // [storage]: where the media objects live and how upstream URLs are made.
 struct StorageConfig {
-  // "s3" (presigned SigV4 URLs) or "local" (an internal nginx location).
+  // "s3" (presigned SigV4 URLs) or "local" (files from a directory, served
+  // by a loopback-only nginx server).
   std::string backend = "s3";
   // S3 endpoint: http(s)://host[:port], no path.
   std::string endpoint = "https://s3.us-east-1.amazonaws.com";
@@ -67,9 +68,10 @@ struct StorageConfig {
   // Presigned URL lifetime in seconds, 1..604800. Default 600. It must cover
   // the longest download of one uncached slice.
   int64_t expires_seconds = 600;
-  // backend = "local": the internal nginx location that serves the media
-  // directory; the upstream is this prefix plus the object key.
-  std::string local_location = "/_mediagate_local";
+  // backend = "local": the loopback-only nginx server that serves the media
+  // directory (nginx/mediagate-local.conf); the upstream is this URL plus
+  // "/" and the percent-encoded object key. Default "http://127.0.0.1:8089".
+  std::string local_url = "http://127.0.0.1:8089";
 
   Secret secret_access_key;  // loaded; never printed
   Secret session_token;      // loaded; may be empty

@@ -96,7 +96,7 @@ TEST_F(ConfigTest, MinimalConfigGetsDefaults) {
   EXPECT_EQ(config->token.timeout_seconds, 3153600000);
   EXPECT_EQ(config->token.time_zone, "UTC");
   EXPECT_EQ(config->storage.backend, "local");
-  EXPECT_EQ(config->storage.local_location, "/_mediagate_local");
+  EXPECT_EQ(config->storage.local_url, "http://127.0.0.1:8089");
   EXPECT_EQ(config->storage.expires_seconds, 600);
   EXPECT_EQ(config->url.prefix, "/premium_media");
   EXPECT_EQ(config->url.max_uri_bytes, 2048);
@@ -139,8 +139,8 @@ TEST_F(ConfigTest, ErrorsAreOneLineNamingTheKey) {
   ExpectError(
       TokenSection("fallback_secret_files = [\"" + dir_ + "/none\"]\n") + local,
       "token.fallback_secret_files[0]");
-  ExpectError(TokenSection() + local + "local_location = \"/\"\n",
-              "storage.local_location");
+  ExpectError(TokenSection() + local + "local_url = \"/media\"\n",
+              "storage.local_url");
   ExpectError(TokenSection() + local + "[url]\nmax_uri_bytes = 10\n",
               "url.max_uri_bytes");
 }
