@@ -2,6 +2,7 @@
 #include <regex>
 
 #include "config_sections.h"
+#include "pg_directory.h"
 #include "secret_loader.h"
 
 namespace mediagate {
@@ -27,6 +28,12 @@ Status LoadDatabaseSection(const SectionContext& ctx, DatabaseConfig* out) {
     if (q.find("$1") == std::string::npos) {
       return sec.Error(key, "must use the parameter $1");
     }
+  }
+  auto conninfo = BuildConnectionString(*out);
+  if (!conninfo.ok()) return Status::InvalidArgument(ctx.file + ": " + conninfo.status().message());
+  if (ConnInfoHasPassword(out->url)) {
+    ctx.warnings->push_back("database.url holds a password; move it to "
+                            "database.password_file or $MEDIAGATE_DATABASE_PASSWORD");
   }
   auto password = LoadSecret(ctx.file + ": database.password_file", out->password_file,
                              "MEDIAGATE_DATABASE_PASSWORD", *ctx.env, false,

@@ -4,6 +4,7 @@
 #include <toml.hpp>
 
 #include "mediagate/config.h"
+#include "pg_directory.h"
 
 namespace mediagate {
 namespace {
@@ -69,7 +70,8 @@ std::string FormatEffectiveConfig(const Config& c) {
 
   const DatabaseConfig& db = c.database;
   w.Section("database");
-  w.Key("url", db.url);
+  w.Key("url", ConnInfoHasPassword(db.url) ? std::string("<redacted: holds a password>")
+                                             : db.url);
   w.Key("password_file", db.password_file);
   w.Comment("password: " + db.password.Redacted());
   w.Key("user_query", db.user_query);

@@ -41,14 +41,40 @@ Lookup<T> Classify(const std::exception& e, bool* drop) {
 
 }  // namespace
 
+// libpq quotes parts of the connection string in its errors, and those parts
+// can hold the password: drop every quoted span.
+std::string WithoutQuotedParts(const std::string& msg) {
+  std::string out;
+  bool quoted = false;
+  for (char c : msg) {
+    if (c == '"') {
+      if (!quoted) out += "\"...\"";
+      quoted = !quoted;
+    } else if (!quoted && c != '\n') {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+bool ConnInfoHasPassword(const std::string& url) {
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), nullptr);
+  if (options == nullptr) return false;
+  bool found = false;
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    found |= std::string(o->keyword) == "password" && o->val != nullptr && *o->val;
+  }
+  PQconninfoFree(options);
+  return found;
+}
+
 Result<std::string> BuildConnectionString(const DatabaseConfig& config) {
   char* err = nullptr;
   PQconninfoOption* options = PQconninfoParse(config.url.c_str(), &err);
   if (options == nullptr) {
     std::string msg = err != nullptr ? err : "out of memory";
     if (err != nullptr) PQfreemem(err);
-    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
-    return Status::InvalidArgument("database.url: " + msg);
+    return Status::InvalidArgument("database.url: " + WithoutQuotedParts(msg));
   }
   std::string out;
   std::string extra_options;

@@ -29,6 +29,9 @@ namespace mediagate {
 // does not parse (the message never contains the password).
 Result<std::string> BuildConnectionString(const DatabaseConfig& config);
 
+// True when the libpq connection string `url` carries a password.
+bool ConnInfoHasPassword(const std::string& url);
+
 class PgDirectory : public Directory {
  public:
   // `field_names` are the token template's fields, read from the user row.
