@@ -38,13 +38,17 @@ Decider::Decider(const Config& config, TokenGenerator tokens, Upstream* upstream
   // or correlated across deployments without it.
   auto key = Digest(HashAlgorithm::kSha256,
                     "mediagate.user-ref\n" + config.token.secret.Reveal());
-  if (key.ok()) user_ref_key_ = std::move(*key);
+  if (!key.ok()) return;
+  auto hmac = HmacKey::Create(HashAlgorithm::kSha256, *key);
+  Cleanse(&*key);
+  if (hmac.ok()) user_ref_key_ = std::make_unique<HmacKey>(std::move(*hmac));
 }
 
+Decider::~Decider() = default;
+
 std::string Decider::UserRef(const std::string& email) const {
-  auto hmac = HmacKey::Create(HashAlgorithm::kSha256, user_ref_key_);
   std::string mac;
-  if (!hmac.ok() || !hmac->Sign(email, &mac)) return "unknown";
+  if (!user_ref_key_ || !user_ref_key_->Sign(email, &mac)) return "unknown";
   return "u" + HexEncode(mac).substr(0, 15);
 }
 

@@ -21,6 +21,7 @@
 
 namespace mediagate {
 
+class HmacKey;
 class RecordSource;
 
 struct AuthRequest {
@@ -44,6 +45,8 @@ class Decider {
                                                  Upstream* upstream,
                                                  RecordLookup* records, Clock* clock);
 
+  ~Decider();
+
   Decision Decide(const AuthRequest& request);
 
  private:
@@ -54,7 +57,7 @@ class Decider {
   UrlConfig url_;
   EntitlementConfig entitlement_;
   TokenGenerator tokens_;
-  std::string user_ref_key_;
+  std::unique_ptr<HmacKey> user_ref_key_;  // null if OpenSSL failed
   Upstream* upstream_;
   RecordLookup* records_;
   Clock* clock_;
