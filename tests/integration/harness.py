@@ -188,13 +188,14 @@ class ProcessRegistry:
         self._procs = {}  # pid -> (Popen, name, stop_signal)
 
     def spawn(self, name, argv, *, log_path, stop_signal=signal.SIGTERM, env=None, cwd=None,
-              stdin=subprocess.DEVNULL):
+              stdin=subprocess.DEVNULL, pass_fds=()):
         """Starts argv in a new session (so it leads its own process group)."""
         log = open(log_path, "ab", buffering=0)
         try:
             proc = subprocess.Popen(argv, stdin=stdin, stdout=log, stderr=log,
                                     env=env if env is not None else child_env(), cwd=cwd,
-                                    start_new_session=True, close_fds=True)
+                                    start_new_session=True, close_fds=True,
+                                    pass_fds=pass_fds)
         finally:
             log.close()
         with self._lock:

@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Where `mediagate serve` gets its socket, how it talks to systemd, and the
+master's edges: fd 0 from spawn-fcgi, LISTEN_FDS socket activation, --listen
+with --socket-mode/--socket-owner, sd_notify READY/RELOADING/STOPPING, a
+crash loop backing off, and the client address behind a trusted proxy.
+
+usage: listen_test.py --binary build/mediagate [unittest args]
+"""
+import argparse
+import grp
+import os
+import pwd
+import re
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import MediagateTestCase, REGISTRY, wait_until  # noqa: E402
+
+
+class SocketSourceTest(MediagateTestCase):
+    """The three ways to get a listening socket all serve decisions."""
+
+    SERVE = False
+
+    @classmethod
+    def seed(cls):
+        cls.user = cls.create_user("listen@example.com")
+        cls.create_media("ep1", "shows/ep1.mp3")
+
+    def serve_and_check(self, argv, socket_path, env=None, pass_fds=()):
+        log = self.stack.path("listen.log")
+        proc = REGISTRY.spawn("serve", argv, log_path=log, env=env, pass_fds=pass_fds)
+        self.addCleanup(REGISTRY.stop, proc)
+        wait_until(lambda: len(harness.children_of(proc.pid)) == 2, 10, 0.05, "2 workers")
+        r = harness.fcgi(socket_path, self.media_uri(self.user.email, "ep1",
+                                                     self.token_for(self.user)))
+        self.assertEqual(r.status, 200, f"{r}\n{self.stack.tail(log)}")
+        self.assertIn("x-mediagate-upstream", r.headers)
+        return proc
+
+    def test_fd0_from_spawn_fcgi(self):
+        sock = self.stack.path("spawn.sock")
+        proc = self.serve_and_check(
+            ["spawn-fcgi", "-n", "-s", sock, "-M", "0660", "--", self.stack.binary, "serve",
+             "--config", self.stack.config_path, "--workers", "2"], sock)
+        self.assertEqual(stat.S_IMODE(os.stat(sock).st_mode), 0o660)
+        # -n: mediagate replaced spawn-fcgi under the same PID.
+        with open(f"/proc/{proc.pid}/cmdline", "rb") as fh:
+            self.assertIn(b"serve", fh.read())
+
+    def test_systemd_socket_activation(self):
+        sock_path = self.stack.path("activated.sock")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(sock_path)
+        listener.listen(64)
+        self.addCleanup(listener.close)
+        # fd 3 must be the socket and LISTEN_PID the server's own PID, which
+        # only the exec'ing shell knows.
+        script = f'exec 3<&{listener.fileno()}; LISTEN_PID=$$ LISTEN_FDS=1 exec "$@"'
+        self.serve_and_check(
+            ["sh", "-c", script, "sh", self.stack.binary, "serve", "--config",
+             self.stack.config_path, "--workers", "2"], sock_path,
+            pass_fds=(listener.fileno(),))
+
+    def test_listen_with_mode_and_owner(self):
+        sock = self.stack.path("owned.sock")
+        self.serve_and_check(
+            [self.stack.binary, "serve", "--config", self.stack.config_path, "--workers", "2",
+             "--listen", f"unix:{sock}", "--socket-mode", "0640",
+             "--socket-owner", "nobody:nogroup"], sock)
+        st = os.stat(sock)
+        self.assertEqual(stat.S_IMODE(st.st_mode), 0o640)
+        self.assertEqual(st.st_uid, pwd.getpwnam("nobody").pw_uid)
+        self.assertEqual(st.st_gid, grp.getgrnam("nogroup").gr_gid)
+
+    def test_fd0_not_a_socket_is_a_clear_error(self):
+        r = subprocess.run([self.stack.binary, "serve", "--config", self.stack.config_path],
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                           timeout=20, env=harness.child_env())
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("fd 0 is not a listening socket", r.stderr)
+
+    def test_bad_socket_owner_is_a_clear_error(self):
+        r = subprocess.run([self.stack.binary, "serve", "--config", self.stack.config_path,
+                            "--listen", f"unix:{self.stack.path('x.sock')}",
+                            "--socket-owner", "no-such-user-here"],
+                           capture_output=True, text=True, timeout=20, env=harness.child_env())
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("no user no-such-user-here", r.stderr)
+
+
+class NotifyTest(MediagateTestCase):
+    """sd_notify: READY=1 once serving, RELOADING=1 then READY=1 on SIGHUP,
+    STOPPING=1 on SIGTERM."""
+
+    SERVE = False
+
+    def test_notify_lifecycle(self):
+        path = self.stack.path("notify.sock")
+        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        notify.bind(path)
+        notify.settimeout(10)
+        self.addCleanup(notify.close)
+        env = harness.child_env(NOTIFY_SOCKET=path)
+        sock = self.stack.path("n.sock")
+        proc = REGISTRY.spawn("serve", [self.stack.binary, "serve", "--config",
+                                        self.stack.config_path, "--listen", f"unix:{sock}",
+                                        "--workers", "1"],
+                              log_path=self.stack.path("notify.log"), env=env)
+        self.addCleanup(REGISTRY.stop, proc)
+
+        def next_message():
+            return notify.recv(4096).decode()
+        self.assertIn("READY=1", next_message())
+        os.kill(proc.pid, signal.SIGHUP)
+        self.assertIn("RELOADING=1", next_message())
+        self.assertIn("READY=1", next_message())
+        os.kill(proc.pid, signal.SIGTERM)
+        self.assertIn("STOPPING=1", next_message())
+        proc.wait(timeout=10)
+        self.assertEqual(proc.returncode, 0)
+
+
+class CrashLoopTest(MediagateTestCase):
+    """A worker that keeps dying right after it starts is restarted with a
+    growing delay, and every restart is counted."""
+
+    WORKERS = 1
+
+    def test_backoff_grows(self):
+        offset = self.stack.log_offset()
+        for _ in range(4):
+            pids = self.stack.wait_for_workers(1, timeout=15)
+            os.kill(pids[0], signal.SIGKILL)
+            wait_until(lambda: pids[0] not in self.stack.worker_pids(), 5, 0.02, "worker gone")
+        self.stack.wait_for_workers(1, timeout=15)
+        delays = [int(d) for d in re.findall(r"restarting in (\d+) ms",
+                                             self.stack.log_since(offset))]
+        self.assertEqual(len(delays), 4, self.stack.log_since(offset))
+        self.assertEqual(delays, sorted(delays))
+        self.assertGreater(delays[-1], delays[0])
+        self.assertGreaterEqual(self.metrics().get("mediagate_worker_restarts_total"), 4)
+
+
+class ClientAddressTest(MediagateTestCase):
+    """X-Forwarded-For is believed only from a trusted proxy."""
+
+    CONFIG = {"server": {"trusted_proxies": ["127.0.0.0/8"]}}
+
+    def denial_line(self, remote_addr, forwarded):
+        offset = self.stack.log_offset()
+        r = self.stack.fcgi("/premium_media/x", remote_addr=remote_addr,
+                            extra_env={"HTTP_X_FORWARDED_FOR": forwarded})
+        self.assertEqual(r.headers.get("x-mediagate-reason"), "bad_request")
+        return wait_until(lambda: re.search(r"deny reason=bad_request.*",
+                                            self.stack.log_since(offset)), 5, 0.05,
+                          "denial log line").group(0)
+
+    def test_trusted_proxy_header_is_used(self):
+        line = self.denial_line("127.0.0.1", "198.51.100.1, 203.0.113.9")
+        self.assertIn("client=203.0.113.9", line)
+
+    def test_untrusted_peer_header_is_ignored(self):
+        line = self.denial_line("192.0.2.44", "203.0.113.9")
+        self.assertIn("client=192.0.2.44", line)
+        self.assertNotIn("203.0.113.9", line)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--binary", default=os.environ.get("MEDIAGATE_BINARY"))
+    ap.add_argument("--keep-tmp", action="store_true")
+    args, rest = ap.parse_known_args()
+    harness.configure(args.binary, keep_tmp=args.keep_tmp)
+    harness.install_signal_handlers()
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
