@@ -123,10 +123,13 @@ class HarnessServersTest(unittest.TestCase):
         workers = s.worker_pids()
         os.kill(s.master_pid, signal.SIGKILL)
         s.serve_proc.wait(timeout=5)
-        self.assertTrue(all(harness.pid_alive(p) for p in workers), "orphans still run")
-        self.assertEqual(sorted(harness.group_members(s.serve_proc.pid)), workers)
+        # The workers may already be going (PR_SET_PDEATHSIG); whatever is left
+        # of the group, close() must take it down.
+        self.assertTrue(set(harness.group_members(s.serve_proc.pid)) <= set(workers))
         s.close()
-        self.assertEqual([p for p in workers if harness.pid_alive(p)], [])
+        # SIGKILL is asynchronous: give the kernel a moment to finish them.
+        harness.wait_until(lambda: not [p for p in workers if harness.pid_alive(p)], 5, 0.02,
+                           f"orphaned workers {workers} to be gone")
 
     def test_close_stops_everything(self):
         s = self.stack
