@@ -53,6 +53,12 @@ SETTINGS = {"binary": None, "keep_tmp": False}
 DENY_REASONS = ("bad_request", "bad_token", "unknown_user", "inactive", "not_found",
                 "method", "unavailable")
 # Markers of a crash or a sanitizer report in a server log.
+# Small helpers shared with the demo and the e2e tests (one copy, in scripts/).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                "scripts"))
+from demo_stack import (b64_email, deep_merge, free_port, s3_quote,  # noqa: E402,F401
+                        sql_literal, to_toml, toml_value)
+
 CRASH_MARKERS = ("AddressSanitizer", "LeakSanitizer", "UndefinedBehaviorSanitizer",
                  "runtime error:", "terminate called", "Segmentation fault", "what():")
 
@@ -111,11 +117,6 @@ def wait_until(predicate, timeout, interval=0.05, message="condition"):
         time.sleep(interval)
 
 
-def free_port():
-    """A port number nobody uses right now (bind to port 0 on loopback)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # ---------------------------------------------------------------------------
@@ -388,50 +389,16 @@ class Metrics:
         return sum(v for _, v in self.find(name, **labels))
 
 
-def toml_value(value):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return json.dumps(value)  # a JSON string (ASCII, escaped) is a TOML basic string
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write {value!r} as TOML")
 
 
-def to_toml(config):
-    """{section: {key: value}} -> TOML text (only what the configs here need)."""
-    out = []
-    for section, keys in config.items():
-        out.append(f"[{section}]")
-        for key, value in keys.items():
-            out.append(f"{key} = {toml_value(value)}")
-        out.append("")
-    return "\n".join(out)
 
 
-def deep_merge(base, overrides):
-    merged = {k: dict(v) for k, v in base.items()}
-    for section, keys in (overrides or {}).items():
-        merged.setdefault(section, {}).update(keys)
-    return merged
 
 
-def b64_email(email):
-    """base64url without padding, as in the media URL."""
-    return base64.urlsafe_b64encode(email.encode("utf-8")).rstrip(b"=").decode("ascii")
 
 
-def s3_quote(key):
-    """The object key as SigV4 encodes it in the path (all but A-Za-z0-9-._~/)."""
-    return urllib.parse.quote(key, safe="/~")
 
 
-def sql_literal(value):
-    if value is None:
-        return "NULL"
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,561 @@
+#!/usr/bin/python3
+"""End-to-end tests through the REAL nginx (copies of nginx/*.conf with only
+paths and ports changed) in front of `mediagate serve` (under spawn-fcgi),
+PostgreSQL, Redis and object storage, once per storage backend:
+
+  S3E2ETest     storage.backend = "s3": OpenStack Swift + s3api (scripts/s3-store),
+                which verifies every SigV4 signature
+  LocalE2ETest  storage.backend = "local": nginx serves a media directory
+
+The stack is scripts/demo_stack.py (the same code as scripts/demo), in a fresh
+state dir under /var/tmp (Swift needs user xattrs) per class; every server is
+stopped by its recorded PID in tearDownClass, and a guard process stops them
+if this process dies in any other way.
+
+Run as root (packages: scripts/install-deps test):
+    /usr/bin/python3 tests/e2e/e2e_test.py --binary build/mediagate [-v] [-k NAME] [--keep]
+    ctest --test-dir build -L e2e --output-on-failure
+
+MEDIAGATE_E2E_MUTATE=name[,name...] breaks the stack on purpose, to check that
+the suite notices (every one must make some test fail):
+    no_cache_lock     proxy_cache_lock off
+    no_hide_headers   drop every proxy_hide_header line
+    per_user_cache    cache key includes the user (no sharing between subscribers)
+    no_auth           drop the auth_request line (everyone gets the file)
+    no_invalidate     `mediagate invalidate` runs with another Redis key prefix
+    no_retry_after    the 503 for "unavailable" has no Retry-After header
+    leak_upstream     nginx adds the presigned/upstream URL as a response header
+    long_ttl          mediagate caches users for 30 s instead of USER_TTL
+Only the Python standard library is used.
+"""
+import argparse
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "scripts"))
+import demo_stack as ds  # noqa: E402
+
+SETTINGS = {"binary": None, "keep": False}
+USER_TTL = 2          # redis.user_ttl_seconds: the revocation deadline without invalidate
+SLICE = 1024 * 1024   # `slice 1m` in mediagate-locations.conf
+# Lines that fail the test during which they were logged.
+LOG_CHECKS = {
+    "mediagate.log": ("AddressSanitizer", "LeakSanitizer", "runtime error:",
+                      "terminate called", "Segmentation fault", "died ("),
+    "nginx-error.log": ("[alert]", "[crit]", "[emerg]", "exited on signal",
+                        "auth request unexpected status", "invalid URL prefix",
+                        "upstream prematurely closed", "cache lock timeout"),
+}
+MUTATIONS = {m for m in os.environ.get("MEDIAGATE_E2E_MUTATE", "").split(",") if m}
+
+
+def mutate_snippet(name, text):
+    """Test-only breakage of the nginx snippet copies (MEDIAGATE_E2E_MUTATE)."""
+    if name != "mediagate-locations.conf":
+        return text
+    edits = {
+        "no_cache_lock": lambda t: t.replace("proxy_cache_lock on;", "proxy_cache_lock off;"),
+        "no_hide_headers": lambda t: "\n".join(
+            line for line in t.splitlines() if not line.strip().startswith("proxy_hide_header")),
+        "per_user_cache": lambda t: t.replace(
+            "proxy_cache_key $mediagate_cache_key$slice_range;",
+            "proxy_cache_key $mediagate_cache_key$mediagate_user$slice_range;"),
+        "no_auth": lambda t: t.replace("auth_request /_mediagate_auth;", ""),
+        "no_retry_after": lambda t: t.replace("add_header Retry-After 30 always;", ""),
+        "leak_upstream": lambda t: t.replace(
+            "add_header X-Cache-Status $upstream_cache_status always;",
+            "add_header X-Cache-Status $upstream_cache_status always;\n"
+            "    add_header X-Debug-Upstream $mediagate_upstream always;"),
+    }
+    for m in MUTATIONS & set(edits):
+        new = edits[m](text)
+        if new == text:
+            raise AssertionError(f"mutation {m} changed nothing in {name}")
+        text = new
+    return text
+
+
+class E2EBase:
+    """The tests; one subclass per backend (this mixin is not a TestCase)."""
+
+    BACKEND = None
+    stack = None
+
+    # -- the stack -----------------------------------------------------------
+
+    @classmethod
+    def setUpClass(cls):
+        t0 = time.monotonic()
+        parent = os.environ.get("MEDIAGATE_E2E_TMP", "/var/tmp")
+        cls.tmp = tempfile.mkdtemp(prefix=f"mg-e2e-{cls.BACKEND}-", dir=parent)
+        os.chmod(cls.tmp, 0o755)
+        cls.guard = ds.start_guard(cls.tmp, remove=not SETTINGS["keep"])
+        cls.addClassCleanup(cls._cleanup)
+        cls.stack = ds.Stack(
+            cls.tmp, SETTINGS["binary"], backend=cls.BACKEND, http_port=ds.free_port(),
+            mediagate_config={
+                "redis": {"user_ttl_seconds": 30 if "long_ttl" in MUTATIONS else USER_TTL,
+                          "file_ttl_seconds": 60,
+                          "negative_ttl_seconds": 1, "key_prefix": "mg-e2e"},
+                "database": {"connect_timeout_ms": 2000},
+            },
+            snippet_filter=mutate_snippet)
+        cls.stack.start()
+        cls.demo = ds.seed_demo(cls.stack)
+        cls.users = cls.demo["users"]
+        cls.alice = cls.users["alice@example.com"]
+        cls.bob = cls.users["bob@example.com"]
+        cls.carol = cls.users["carol@example.com"]
+        cls.episode = cls.demo["files"]["episode-1"][3]   # 3 MiB
+        assert len(cls.episode) == 3 * SLICE
+        cls.cli_config = cls.stack.config_path
+        if "no_invalidate" in MUTATIONS:
+            cls.cli_config = os.path.join(cls.tmp, "cli-mutated.toml")
+            cfg = ds.deep_merge(cls.stack.config, {"redis": {"key_prefix": "elsewhere"}})
+            ds.write_file(cls.cli_config, ds.to_toml(cfg), 0o600)
+        print(f"\n[{cls.BACKEND}] stack up in {time.monotonic() - t0:.1f} s "
+              f"(nginx on {cls.stack.http_port}, storage {cls.stack.storage_origin})",
+              file=sys.stderr, flush=True)
+
+    @classmethod
+    def _cleanup(cls):
+        try:
+            ds.stop_all(cls.tmp)
+            # Sanitizer leak reports come at exit, after the last tearDown.
+            log = os.path.join(cls.tmp, "logs", "mediagate.log")
+            if os.path.exists(log):
+                with open(log, errors="replace") as fh:
+                    bad = [line for line in fh
+                           if any(m in line for m in LOG_CHECKS["mediagate.log"])]
+                if bad:
+                    raise AssertionError(f"mediagate.log after shutdown: {bad[:5]}")
+        finally:
+            cls.guard.stdin.close()   # the guard stops (nothing left) and exits
+            try:
+                cls.guard.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                pass
+            if SETTINGS["keep"]:
+                print(f"kept {cls.tmp}", file=sys.stderr)
+            else:
+                shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def setUp(self):
+        self._n = 0
+        self._log_offsets = {n: os.path.getsize(self.stack_log(n)) for n in LOG_CHECKS}
+        st = self.stack.status()
+        if not (st["postgres"] and st["redis"]):   # an earlier test left them down
+            self.recover()
+
+    def recover(self):
+        """Starts PostgreSQL and Redis if they are down and waits until both
+        mediagate workers allow again (they reconnect with a backoff)."""
+        self.stack.start_postgres()
+        self.stack.start_redis()
+        path = self.stack.premium_path(self.alice, "show-notes", "show-notes.txt")
+        streak = [0]
+
+        def allowed():
+            ok = ds.http(self.stack.http_port, path).status == 200
+            streak[0] = streak[0] + 1 if ok else 0
+            return streak[0] >= 6
+        ds.wait_until(allowed, 60, "mediagate to allow again after PostgreSQL/Redis restart",
+                      interval=0.1)
+
+    def tearDown(self):
+        if self._failed():
+            for name in LOG_CHECKS:
+                print(f"\n---- {name} (tail) ----\n{ds.tail(self.stack_log(name), 25)}",
+                      file=sys.stderr)
+        for name, markers in LOG_CHECKS.items():
+            with open(self.stack_log(name), "rb") as fh:
+                fh.seek(self._log_offsets[name])
+                new = fh.read().decode("utf-8", "replace").splitlines()
+            bad = [line for line in new if any(m in line for m in markers)]
+            self.assertEqual(bad, [], f"{name} during {self.id()}")
+
+    def _failed(self):
+        result = getattr(getattr(self, "_outcome", None), "result", None)
+        return bool(result) and any(
+            getattr(t, "test_case", t) is self for t, _ in result.failures + result.errors)
+
+    def stack_log(self, name):
+        return os.path.join(self.stack.logs, name)
+
+    def unique(self, tag):
+        self._n += 1
+        return f"{self._testMethodName[5:55].replace('_', '-')}-{tag}{self._n}"
+
+    def new_user(self, status="active", period_end_days=30):
+        return self.stack.upsert_user(f"{self.unique('u')}@example.com", status,
+                                      period_end_days)
+
+    def new_file(self, size):
+        """A fresh object nobody has requested yet: (file id, key, bytes)."""
+        fid = self.unique("f")
+        key = f"e2e/{fid}/audio file {fid}.mp3"   # a space: exercises key encoding
+        data = ds.demo_bytes(size, fid + self.BACKEND)
+        self.stack.add_media(fid, key, data)
+        return fid, key, data
+
+    # -- requests ------------------------------------------------------------
+
+    def request(self, path, method="GET", headers=None, body=None):
+        """Through nginx; every response is checked for leaks."""
+        resp = ds.http(self.stack.http_port, path, method, headers, body)
+        self.assert_no_leak(resp, f"{method} {path[:90]}")
+        return resp
+
+    def get(self, user, file_id, name="episode-1.mp3", token=None, **kw):
+        return self.request(self.stack.premium_path(user, file_id, name, token), **kw)
+
+    def assert_no_leak(self, resp, what):
+        origin = self.stack.storage_origin.encode()
+        for name, value in resp.headers:
+            line = f"{name}: {value}".lower().encode()
+            self.assertFalse(name.lower().startswith("x-mediagate-"),
+                             f"{what}: internal header {name}: {value}")
+            for needle in (b"x-amz-", b"signature", origin):
+                self.assertNotIn(needle, line, f"{what}: header {name}: {value}")
+        body = resp.body.lower()
+        for needle in (b"x-amz-", b"signature", origin, b"x-mediagate-"):
+            self.assertNotIn(needle, body, f"{what}: response body contains {needle!r}")
+
+    def assert_file(self, resp, data, what=""):
+        self.assertEqual(resp.status, 200, f"{what}: {resp.status} {resp.body[:200]!r}")
+        self.assertEqual(int(ds.header(resp, "Content-Length")), len(data), what)
+        self.assertEqual(hashlib.sha256(resp.body).hexdigest(),
+                         hashlib.sha256(data).hexdigest(), f"{what}: wrong bytes")
+
+    def assert_refused(self, resp, status, data=None):
+        self.assertEqual(resp.status, status, resp.body[:300])
+        if data is not None:
+            self.assertNotIn(data[:64], resp.body)
+
+    def storage_gets(self, key, expected):
+        """The storage GET count once it reaches `expected` (log lines can lag a
+        moment behind the response) or after a 5 s deadline, then once more
+        after a short settle, so an extra late GET is not missed."""
+        deadline = time.monotonic() + 5
+        while True:
+            n = self.stack.storage_gets(key)
+            if n >= expected or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        time.sleep(0.3)
+        return self.stack.storage_gets(key)
+
+    # -- downloads, HEAD, ranges ---------------------------------------------
+
+    def test_download_byte_exact_then_cached(self):
+        first = self.get(self.alice, "episode-1")
+        self.assert_file(first, self.episode, "first download")
+        again = self.get(self.alice, "episode-1")
+        self.assert_file(again, self.episode, "second download")
+        self.assertEqual(ds.header(again, "X-Cache-Status"), "HIT")
+
+    def test_small_text_file(self):
+        notes = self.demo["files"]["show-notes"][3]
+        self.assert_file(self.get(self.alice, "show-notes", "show-notes.txt"), notes)
+
+    def test_head(self):
+        """200, the file's Content-Length, and no body on the wire."""
+        path = self.stack.premium_path(self.alice, "episode-1", "episode-1.mp3")
+        with socket.create_connection(("127.0.0.1", self.stack.http_port), timeout=30) as s:
+            s.sendall(f"HEAD {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                      .encode())
+            raw = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                raw += chunk
+        head, sep, rest = raw.partition(b"\r\n\r\n")
+        self.assertTrue(sep, raw[:300])
+        lines = head.decode("latin-1").split("\r\n")
+        self.assertIn(" 200 ", lines[0] + " ")
+        headers = [tuple(x.strip() for x in line.split(":", 1)) for line in lines[1:]]
+        resp = ds.Response(200, headers, rest)
+        self.assert_no_leak(resp, "HEAD")
+        self.assertEqual(int(ds.header(resp, "Content-Length")), len(self.episode))
+        self.assertEqual(rest, b"", "HEAD answered with a body")
+
+    def test_ranges(self):
+        size = len(self.episode)
+        cases = {
+            "bytes=0-99": (0, 99),
+            "bytes=1048000-1049999": (1048000, 1049999),          # crosses slice 1/2
+            "bytes=1000000-2200000": (1000000, 2200000),          # crosses two boundaries
+            "bytes=2000000-": (2000000, size - 1),                # open end, crosses 2/3
+            "bytes=-1500000": (size - 1500000, size - 1),         # suffix, two slices
+            "bytes=-1": (size - 1, size - 1),
+            f"bytes={size - 1}-{size + 100}": (size - 1, size - 1),  # end clipped
+        }
+        for spec, (a, b) in cases.items():
+            with self.subTest(range=spec):
+                r = self.get(self.alice, "episode-1", headers={"Range": spec})
+                self.assertEqual(r.status, 206, r.body[:200])
+                self.assertEqual(ds.header(r, "Content-Range"), f"bytes {a}-{b}/{size}")
+                self.assertEqual(int(ds.header(r, "Content-Length")), b - a + 1)
+                self.assertTrue(r.body == self.episode[a:b + 1], f"{spec}: wrong bytes")
+        r = self.get(self.alice, "episode-1", headers={"Range": f"bytes={size}-"})
+        self.assertEqual(r.status, 416)
+
+    def test_range_on_uncached_file_fetches_only_its_slice(self):
+        fid, key, data = self.new_file(3 * SLICE)
+        a, b = SLICE + 10, SLICE + 5000          # inside the second slice only
+        r = self.get(self.alice, fid, headers={"Range": f"bytes={a}-{b}"})
+        self.assertEqual(r.status, 206)
+        self.assertTrue(r.body == data[a:b + 1], "wrong bytes")
+        self.assertEqual(self.storage_gets(key, 1), 1)
+        self.assert_file(self.get(self.alice, fid), data, "whole file after")
+        self.assertEqual(self.storage_gets(key, 3), 3, "one GET per slice in all")
+
+    # -- denials ---------------------------------------------------------------
+
+    def test_bad_token_403(self):
+        token = self.stack.token(self.alice)
+        bad = token[:-1] + ("0" if token[-1] != "0" else "1")
+        self.assert_refused(self.get(self.alice, "episode-1", token=bad), 403, self.episode)
+        # Bob's valid token on Alice's link, and garbage
+        bobs = self.stack.token(self.bob)
+        self.assert_refused(self.get(self.alice, "episode-1", token=bobs), 403, self.episode)
+        self.assert_refused(self.request("/premium_media/x/y/z"), 403)
+        self.assert_refused(self.request("/premium_media/a/../b/c/d/e"), 403)
+
+    def test_unknown_user_403(self):
+        ghost = ds.User("nobody@example.com", 999999, "6f1c2d9e-0a4b-4c55-9f1e-3b7a2c1d0e9f", 1)
+        self.assert_refused(self.get(ghost, "episode-1"), 403, self.episode)
+
+    def test_cancelled_subscriber_403_grace_allowed(self):
+        self.assert_refused(self.get(self.bob, "episode-1"), 403, self.episode)
+        # no subscription row at all
+        nosub = self.new_user(status=None)
+        self.assert_refused(self.get(nosub, "episode-1"), 403, self.episode)
+        # Carol: past_due, period ended a day ago, 3 days grace
+        self.assert_file(self.get(self.carol, "episode-1"), self.episode, "carol")
+
+    def test_unknown_file_404(self):
+        r = self.get(self.alice, "no-such-file", "nothing.mp3")
+        self.assertEqual(r.status, 404, r.body[:200])
+
+    def test_post_refused(self):
+        path = self.stack.premium_path(self.alice, "episode-1", "episode-1.mp3")
+        for method in ("POST", "PUT", "DELETE"):
+            with self.subTest(method=method):
+                r = self.request(path, method, {"Content-Type": "text/plain"}, b"x=1")
+                self.assertIn(r.status, (403, 405), r.body[:200])
+                self.assertNotIn(self.episode[:64], r.body)
+
+    def test_postgres_and_redis_down_503(self):
+        user = self.new_user()
+        path = self.stack.premium_path(user, "episode-1", "episode-1.mp3")
+        try:
+            self.stack.stop_redis()
+            self.stack.stop_postgres()
+            r = self.request(path)
+            self.assertEqual(r.status, 503, r.body[:200])
+            self.assertTrue(ds.header(r, "Retry-After"), "503 without Retry-After")
+            self.assertNotIn(self.episode[:64], r.body)
+            health = self.request("/mediagate/health")
+            self.assertEqual(health.status, 503)
+        finally:
+            t0 = time.monotonic()
+            self.recover()     # back without restarting mediagate
+            print(f"\n  [{self.BACKEND}] allowing again {time.monotonic() - t0:.1f} s after "
+                  "PostgreSQL and Redis restarted", file=sys.stderr, flush=True)
+        self.assertEqual(self.request(path).status, 200)
+
+    # -- cache sharing ---------------------------------------------------------
+
+    def test_cache_shared_by_50_subscribers(self):
+        fid, key, data = self.new_file(512 * 1024)   # one slice
+        emails = [f"{self.unique('sub')}@example.com" for _ in range(50)]
+        users = self.stack.add_users(emails)
+        for user in users:
+            self.assert_file(self.get(user, fid, "ep.mp3"), data, user.email)
+        self.assertEqual(self.storage_gets(key, 1), 1,
+                         "50 subscribers, one file: storage must serve exactly one GET")
+
+    def test_large_file_one_get_per_slice(self):
+        fid, key, data = self.new_file(3 * SLICE - 12345)   # 3 slices
+        for user in (self.alice, self.carol, self.new_user(), self.new_user()):
+            self.assert_file(self.get(user, fid, "ep.mp3"), data, user.email)
+        self.assertEqual(self.storage_gets(key, 3), 3, "one GET per 1 MiB slice")
+
+    def test_concurrent_first_requests_one_get(self):
+        fid, key, data = self.new_file(SLICE)     # exactly one slice
+        users = self.stack.add_users([f"{self.unique('c')}@example.com" for _ in range(20)])
+        paths = [self.stack.premium_path(u, fid, "ep.mp3") for u in users]
+        barrier = threading.Barrier(len(paths))
+        results = [None] * len(paths)
+
+        def fetch(i):
+            try:
+                barrier.wait(timeout=30)
+                results[i] = ds.http(self.stack.http_port, paths[i])
+            except Exception as exc:  # noqa: BLE001
+                results[i] = exc
+        threads = [threading.Thread(target=fetch, args=(i,)) for i in range(len(paths))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        for i, r in enumerate(results):
+            self.assertIsInstance(r, ds.Response, f"request {i}: {r!r}")
+            self.assert_no_leak(r, f"concurrent {i}")
+            self.assert_file(r, data, f"concurrent request {i}")
+        self.assertEqual(self.storage_gets(key, 1), 1,
+                         "20 concurrent first requests must make one storage GET "
+                         "(proxy_cache_lock)")
+
+    # -- revocation ------------------------------------------------------------
+
+    def test_revocation_with_invalidate_beats_nginx_cache(self):
+        user = self.new_user()
+        small = self.demo["files"]["episode-2"][3]
+        self.assert_file(self.get(user, "episode-2", "episode-2.mp3"), small)
+        r = self.get(user, "episode-2", "episode-2.mp3")
+        self.assert_file(r, small)
+        self.assertEqual(ds.header(r, "X-Cache-Status"), "HIT", "nginx has the file cached")
+        self.stack.set_subscription(user, "canceled", -30)
+        self.stack.invalidate(user=user.email, config=self.cli_config)
+        r = self.get(user, "episode-2", "episode-2.mp3")
+        self.assert_refused(r, 403, small)
+        # Everyone else still gets the cached file.
+        self.assert_file(self.get(self.alice, "episode-2", "episode-2.mp3"), small)
+
+    def test_revocation_without_invalidate_within_user_ttl(self):
+        user = self.new_user()
+        small = self.demo["files"]["episode-2"][3]
+        self.assert_file(self.get(user, "episode-2", "episode-2.mp3"), small)
+        self.stack.set_subscription(user, "canceled", -30)
+        cancelled = time.monotonic()
+        path = self.stack.premium_path(user, "episode-2", "episode-2.mp3")
+
+        def denied():
+            r = self.request(path)
+            self.assertIn(r.status, (200, 403))
+            return r.status == 403
+        try:
+            ds.wait_until(denied, USER_TTL + 5, "the deny after cancellation", interval=0.1)
+        except ds.StackError as exc:
+            self.fail(f"{exc}; user_ttl_seconds is {USER_TTL}")
+        elapsed = time.monotonic() - cancelled
+        self.assertLessEqual(elapsed, USER_TTL + 1.0,
+                             f"deny took {elapsed:.2f} s; user_ttl_seconds is {USER_TTL}")
+
+    def test_link_generation_bump_revokes_old_links(self):
+        user = self.new_user()
+        old = self.stack.token(user)
+        self.assertEqual(self.get(user, "episode-2", "e.mp3", token=old).status, 200)
+        self.stack.psql(f"UPDATE mediagate_users SET link_generation = link_generation + 1 "
+                        f"WHERE id = {user.id}")
+        self.stack.invalidate(user=user.email, config=self.cli_config)
+        self.assert_refused(self.get(user, "episode-2", "e.mp3", token=old), 403)
+        bumped = user._replace(link_generation=user.link_generation + 1)
+        self.assertEqual(self.get(bumped, "episode-2", "e.mp3").status, 200)
+
+    # -- leaks, metrics --------------------------------------------------------
+
+    def test_no_leaks_in_any_kind_of_answer(self):
+        """request() checks every answer; this test makes sure each kind occurs."""
+        kinds = {
+            "allow": (self.get(self.alice, "episode-2", "e.mp3"), 200),
+            "range": (self.get(self.alice, "episode-1", headers={"Range": "bytes=5-9"}), 206),
+            "deny": (self.get(self.bob, "episode-1"), 403),
+            "not found": (self.get(self.alice, "nope", "n.mp3"), 404),
+            "bad url": (self.request("/premium_media/a/b/c/d"), 403),
+            "metrics": (self.request("/mediagate/metrics"), 200),
+            "health": (self.request("/mediagate/health"), 200),
+        }
+        for kind, (resp, status) in kinds.items():
+            self.assertEqual(resp.status, status, kind)
+        # HEAD and 503 are covered (with the same check) by test_head and
+        # test_postgres_and_redis_down_503.
+
+    def test_metrics_from_loopback(self):
+        r = self.request("/mediagate/metrics")
+        self.assertEqual(r.status, 200)
+        self.assertIn(b'mediagate_decisions_total{reason="allow"}', r.body)
+
+    # -- a real podcast client -------------------------------------------------
+
+    def test_podget_downloads_premium_enclosure(self):
+        if not shutil.which("podget"):
+            self.fail("podget is not installed (scripts/install-deps test)")
+        user = self.new_user()
+        fid = "episode-1"
+        feed = self.stack.write_feed(f"{self.BACKEND}-{self._testMethodName}.rss", "E2E feed", [
+            ("Episode 1", self.stack.url(self.stack.premium_path(user, fid, "episode-1.mp3")),
+             len(self.episode), "audio/mpeg")])
+        home = os.path.join(self.tmp, "podget")
+        cfg, lib = os.path.join(home, "config"), os.path.join(home, "library")
+        env = ds.clean_env(HOME=home)
+        for d in (cfg, lib, os.path.join(home, "session")):
+            os.makedirs(d, exist_ok=True)
+        # The package's default podgetrc, then our feed as the only server.
+        subprocess.run(["podget", "-d", cfg, "--create-config", "podgetrc"], env=env, cwd=home,
+                       stdin=subprocess.DEVNULL, capture_output=True, timeout=60, check=True)
+        ds.write_file(os.path.join(cfg, "serverlist"), f"{self.stack.url(feed)} Premium E2E\n")
+        r = subprocess.run(["podget", "-d", cfg, "--dir_session", os.path.join(home, "session"),
+                            "-l", lib, "-n", "--verbosity", "1"], env=env, cwd=home,
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=180)
+        self.assertEqual(r.returncode, 0, f"podget: {r.stdout}\n{r.stderr}")
+        got = os.path.join(lib, "Premium", "E2E", "episode-1.mp3")
+        self.assertTrue(os.path.exists(got), f"podget saved nothing at {got}:\n{r.stdout}")
+        with open(got, "rb") as fh:
+            self.assertEqual(hashlib.sha256(fh.read()).hexdigest(),
+                             hashlib.sha256(self.episode).hexdigest())
+        # podget really went through nginx with the premium link
+        with open(self.stack_log("nginx-access.log"), errors="replace") as fh:
+            self.assertTrue(any("Wget" in line and f"/{fid}/" in line and '" 200 ' in line
+                                for line in fh), "no wget download in nginx's access log")
+
+
+class S3E2ETest(E2EBase, unittest.TestCase):
+    BACKEND = "s3"
+
+
+class LocalE2ETest(E2EBase, unittest.TestCase):
+    BACKEND = "local"
+
+
+def main():
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--binary", default=os.environ.get("MEDIAGATE_BIN",
+                                                           os.path.join(REPO, "build", "mediagate")))
+    parser.add_argument("--keep", action="store_true", help="keep the state dirs")
+    args, rest = parser.parse_known_args()
+    if not os.access(args.binary, os.X_OK):
+        raise SystemExit(f"--binary {args.binary!r} is not an executable file")
+    if os.geteuid() != 0:
+        raise SystemExit("run as root (PostgreSQL, Swift and nginx run as their own users)")
+    SETTINGS["binary"] = os.path.abspath(args.binary)
+    SETTINGS["keep"] = args.keep
+    if MUTATIONS:
+        print(f"MEDIAGATE_E2E_MUTATE: {sorted(MUTATIONS)} (some tests MUST fail)",
+              file=sys.stderr)
+    # SIGTERM/SIGHUP -> normal exit, so class cleanups stop the servers (the
+    # guard covers SIGKILL).
+    import signal
+
+    def _exit(signum, _frame):
+        raise SystemExit(128 + signum)
+    signal.signal(signal.SIGTERM, _exit)
+    signal.signal(signal.SIGHUP, _exit)
+    unittest.main(argv=[sys.argv[0]] + rest)
+
+
+if __name__ == "__main__":
+    main()

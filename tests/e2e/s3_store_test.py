@@ -1,0 +1,241 @@
+#!/usr/bin/python3
+"""End-to-end test of scripts/s3-store: a local Swift + s3api that verifies
+SigV4, so a signing bug fails here (s3rver accepts any signature).
+
+Run as root (the store starts servers as the `swift` user):
+    /usr/bin/python3 tests/e2e/s3_store_test.py -v
+
+Environment:
+    MEDIAGATE_BIN      mediagate binary for the presign check
+                       (default: build-bench/mediagate, then build/mediagate)
+    S3_STORE_TEST_DIR  parent of the temporary STATE_DIR (default /var/tmp;
+                       it needs user xattrs, so not tmpfs on Linux < 6.6)
+Python 3 stdlib + boto3 only (Debian python3-boto3).
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+STORE = os.path.join(ROOT, "scripts", "s3-store")
+BUCKET = "media"
+KEY = "dir/a b+c=ü.txt"
+KEY_IN_URL = "/media/dir/a%20b%2Bc%3D%C3%BC.txt"  # SigV4 path encoding
+BODY = b"0123456789" + bytes(range(256)) + "ünïcødé tail".encode()
+
+
+def mediagate_binary():
+    env = os.environ.get("MEDIAGATE_BIN")
+    if env:
+        return env
+    for d in ("build-bench", "build"):
+        path = os.path.join(ROOT, d, "mediagate")
+        if os.access(path, os.X_OK):
+            return path
+    return os.path.join(ROOT, "build-bench", "mediagate")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url, headers=None):
+    """(status, body) of a GET; HTTP errors are returned, not raised."""
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def s3_client(port, secret="testing"):
+    import boto3
+    from botocore.config import Config
+    return boto3.client(
+        "s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+        aws_access_key_id="test:tester", aws_secret_access_key=secret,
+        config=Config(signature_version="s3v4",
+                      s3={"addressing_style": "path"}))
+
+
+def presign(port, secret="testing", expires=600):
+    return s3_client(port, secret).generate_presigned_url(
+        "get_object", Params={"Bucket": BUCKET, "Key": KEY},
+        ExpiresIn=expires)
+
+
+def ours_alive(pid, state):
+    """Alive and still one of this store's servers (not a reused PID)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return state.encode() in f.read()
+    except OSError:
+        return False
+
+
+@unittest.skipUnless(os.geteuid() == 0, "scripts/s3-store start needs root")
+class S3StoreTest(unittest.TestCase):
+
+    def store(self, *args, check=True):
+        return subprocess.run([STORE, *args], check=check, text=True,
+                              stdout=subprocess.PIPE, timeout=300)
+
+    def setUp(self):
+        parent = os.environ.get("S3_STORE_TEST_DIR", "/var/tmp")
+        self.tmp = tempfile.mkdtemp(prefix="s3-store-test-", dir=parent)
+        os.chmod(self.tmp, 0o755)  # the servers run as `swift`
+        self.state = os.path.join(self.tmp, "state")
+        self.port = free_port()
+        self.pids = []
+        # Registered before starting: runs even if start (setUp) fails, when
+        # unittest would skip tearDown.
+        self.addCleanup(self.stop_and_clean)
+        t0 = time.monotonic()
+        self.store("start", self.state, str(self.port))
+        self.start_seconds = time.monotonic() - t0
+        self.pids = self.read_pids()
+
+    def read_pids(self):
+        with open(os.path.join(self.state, "pids")) as f:
+            return [int(line.split()[0]) for line in f if line.strip()]
+
+    def tearDown(self):
+        self.stop_and_clean()
+
+    def stop_and_clean(self):
+        # Always stop, even after a failure; then make sure nothing survived.
+        if not os.path.isdir(self.tmp):
+            return
+        if not self.pids and os.path.exists(os.path.join(self.state, "pids")):
+            self.pids = self.read_pids()  # start failed after writing them
+        self.store("stop", self.state, check=False)
+        for pid in self.pids:
+            if ours_alive(pid, self.state):
+                os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def requests(self, *substring):
+        return int(self.store("requests", self.state, *substring).stdout)
+
+    def wait_requests(self, expected, *substring):
+        """The count once it reaches `expected` (or after 5 s)."""
+        deadline = time.monotonic() + 5
+        while True:
+            n = self.requests(*substring)
+            if n >= expected or time.monotonic() > deadline:
+                return n
+            time.sleep(0.1)
+
+    def test_store(self):
+        self.assertEqual(len(self.pids), 4)
+        print(f"\n  s3-store start: {self.start_seconds:.2f} s", flush=True)
+
+        # Idempotent start: same PIDs, nothing new.
+        self.store("start", self.state, str(self.port))
+        self.assertEqual(self.read_pids(), self.pids)
+
+        src = os.path.join(self.tmp, "object.bin")
+        with open(src, "wb") as f:
+            f.write(BODY)
+        self.store("put", self.state, str(self.port), BUCKET, KEY, src)
+        self.assertEqual(self.requests(), 0)  # PUT/HEAD are not GETs
+
+        url = presign(self.port)
+        self.assertIn(KEY_IN_URL + "?", url)
+
+        # Three successful GETs.
+        self.assertEqual(fetch(url), (200, BODY))
+        self.assertEqual(fetch(url, {"Range": "bytes=2-5"}), (206, BODY[2:6]))
+        self.assertEqual(fetch(url, {"Range": "bytes=-3"}), (206, BODY[-3:]))
+
+        # One signature hex digit changed -> 403.
+        head, sig = url.rsplit("X-Amz-Signature=", 1)
+        self.assertRegex(sig, r"^[0-9a-f]{64}$")
+        bad = head + "X-Amz-Signature=" + sig[:-1] + ("0" if sig[-1] != "0" else "1")
+        status, body = fetch(bad)
+        self.assertEqual(status, 403)
+        self.assertIn(b"SignatureDoesNotMatch", body)
+
+        # Signed with the wrong secret -> 403.
+        status, body = fetch(presign(self.port, secret="not-testing"))
+        self.assertEqual(status, 403)
+        self.assertIn(b"SignatureDoesNotMatch", body)
+
+        # Missing object -> 404, not counted either.
+        missing = s3_client(self.port).generate_presigned_url(
+            "get_object", Params={"Bucket": BUCKET, "Key": "nope"})
+        self.assertEqual(fetch(missing)[0], 404)
+
+        # Exactly the three successful GETs are counted.
+        self.assertEqual(self.wait_requests(3), 3)
+        time.sleep(0.3)
+        self.assertEqual(self.requests(), 3)
+        self.assertEqual(self.requests(KEY_IN_URL), 3)
+        self.assertEqual(self.requests("/v1/AUTH_test" + KEY_IN_URL), 3)
+        self.assertEqual(self.requests("no-such-key"), 0)
+        expected = 3
+
+        with self.subTest("mediagate presign"):
+            binary = mediagate_binary()
+            if not os.access(binary, os.X_OK):
+                self.skipTest(f"mediagate binary missing ({binary}); build "
+                              "it or set MEDIAGATE_BIN to check our signer")
+            url2 = self.mediagate_presign(binary)
+            self.assertEqual(urllib.parse.urlsplit(url2).path, KEY_IN_URL)
+            self.assertEqual(fetch(url2), (200, BODY))
+            self.assertEqual(fetch(url2, {"Range": "bytes=-3"}), (206, BODY[-3:]))
+            expected += 2
+            self.assertEqual(self.wait_requests(expected), expected)
+
+        # stop: every recorded server is gone and the pid file removed.
+        self.store("stop", self.state)
+        for pid in self.pids:
+            self.assertFalse(ours_alive(pid, self.state), f"pid {pid} survived")
+        self.assertFalse(os.path.exists(os.path.join(self.state, "pids")))
+        # The count is read from the log, so it survives a stop.
+        self.assertEqual(self.requests(), expected)
+
+    def mediagate_presign(self, binary):
+        secret = os.path.join(self.tmp, "token-secret")
+        s3_secret = os.path.join(self.tmp, "s3-secret")
+        for path, text in ((secret, "test-secret-key\n"), (s3_secret, "testing\n")):
+            with open(path, "w") as f:
+                f.write(text)
+            os.chmod(path, 0o600)
+        cfg = os.path.join(self.tmp, "mediagate.toml")
+        with open(cfg, "w") as f:
+            f.write(f"""[token]
+secret_file = "{secret}"
+
+[storage]
+backend = "s3"
+endpoint = "http://127.0.0.1:{self.port}"
+region = "us-east-1"
+bucket = "{BUCKET}"
+addressing = "path"
+access_key_id = "test:tester"
+secret_access_key_file = "{s3_secret}"
+""")
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("MEDIAGATE_")}
+        out = subprocess.run(
+            [binary, "presign", "--config", cfg, "--key", KEY,
+             "--expires", "600"],
+            check=True, text=True, stdout=subprocess.PIPE, env=env, timeout=30)
+        return out.stdout.strip()
+
+
+if __name__ == "__main__":
+    unittest.main()
