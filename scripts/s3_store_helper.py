@@ -14,6 +14,7 @@ restart after a reboot just gets new backend ports; data placement does not
 depend on ports (one device, "d0", holds every partition).
 """
 
+import mimetypes
 import os
 import re
 import socket
@@ -210,7 +211,9 @@ def put(port, bucket, key, path):
             raise
         s3.create_bucket(Bucket=bucket)
     with open(path, "rb") as f:
-        s3.put_object(Bucket=bucket, Key=key, Body=f)
+        # Storage hands this Content-Type to nginx and so to podcast apps.
+        content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
+        s3.put_object(Bucket=bucket, Key=key, Body=f, ContentType=content_type)
 
 
 # ---------------------------------------------------------------------------
