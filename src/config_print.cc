@@ -20,6 +20,9 @@ class TomlWriter {
   void Key(const char* key, const T& value) {
     out_ << key << " = " << toml::format(toml::value(value)) << "\n";
   }
+  void Key(const char* key, const std::vector<std::string>& values) {
+    Key(key, toml::array(values.begin(), values.end()));
+  }
   void Comment(const std::string& text) { out_ << "# " << text << "\n"; }
   std::string str() const { return out_.str(); }
 
@@ -36,8 +39,7 @@ std::string FormatEffectiveConfig(const Config& c) {
   w.Section("token");
   w.Key("secret_file", c.token.secret_file);
   w.Comment("secret: " + c.token.secret.Redacted());
-  w.Key("fallback_secret_files", toml::array(c.token.fallback_secret_files.begin(),
-                                             c.token.fallback_secret_files.end()));
+  w.Key("fallback_secret_files", c.token.fallback_secret_files);
   for (const Secret& s : c.token.fallback_secrets) w.Comment("fallback: " + s.Redacted());
   w.Key("key_salt", c.token.key_salt);
   w.Key("algorithm", c.token.algorithm);
@@ -95,8 +97,8 @@ std::string FormatEffectiveConfig(const Config& c) {
 
   const EntitlementConfig& e = c.entitlement;
   w.Section("entitlement");
-  w.Key("allowed_statuses", toml::array(e.allowed_statuses.begin(), e.allowed_statuses.end()));
-  w.Key("grace_statuses", toml::array(e.grace_statuses.begin(), e.grace_statuses.end()));
+  w.Key("allowed_statuses", e.allowed_statuses);
+  w.Key("grace_statuses", e.grace_statuses);
   w.Key("use_paid_until", e.use_paid_until);
   w.Key("grace_seconds", e.grace_seconds);
 
@@ -106,7 +108,7 @@ std::string FormatEffectiveConfig(const Config& c) {
   w.Key("metrics_path", sv.metrics_path);
   w.Key("health_path", sv.health_path);
   w.Key("drain_seconds", sv.drain_seconds);
-  w.Key("trusted_proxies", toml::array(sv.trusted_proxies.begin(), sv.trusted_proxies.end()));
+  w.Key("trusted_proxies", sv.trusted_proxies);
   w.Key("client_ip_header", sv.client_ip_header);
 
   w.Section("log");

@@ -1,12 +1,10 @@
 // ConfigSection: the toml11 adapter.
 #include "config_reader.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
+#include <sstream>
+
+#include "file_reader.h"
 
 namespace mediagate {
 namespace {
@@ -27,14 +25,9 @@ std::string FirstLine(const std::string& what) {
 }  // namespace
 
 Result<TomlValue> ParseTomlFile(const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-    return Status::IoError(path + ": not a regular file");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Status::IoError(path + ": cannot open: " + std::strerror(errno));
-  }
+  auto text = ReadRegularFile(path);
+  if (!text.ok()) return text.status();
+  std::istringstream in(*text);
   try {
     return toml::parse(in, path);
   } catch (const toml::exception& e) {

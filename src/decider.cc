@@ -26,8 +26,14 @@ Result<std::unique_ptr<Decider>> Decider::Create(const Config& config,
                                                  RecordLookup* records, Clock* clock) {
   auto tokens = TokenGenerator::Create(config.token);
   if (!tokens.ok()) return tokens.status();
+  return Create(config, std::move(*tokens), upstream, records, clock);
+}
+
+std::unique_ptr<Decider> Decider::Create(const Config& config, TokenGenerator tokens,
+                                         Upstream* upstream, RecordLookup* records,
+                                         Clock* clock) {
   return std::unique_ptr<Decider>(
-      new Decider(config, std::move(*tokens), upstream, records, clock));
+      new Decider(config, std::move(tokens), upstream, records, clock));
 }
 
 Decider::Decider(const Config& config, TokenGenerator tokens, Upstream* upstream,

@@ -8,6 +8,7 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <vector>
@@ -136,17 +137,11 @@ class Master {
 
   void SpawnDue() {
     const auto now = Clock::now();
-    std::vector<Clock::time_point> later;
-    std::vector<Clock::time_point> due;
-    due.swap(due_);
-    for (auto t : due) {
-      if (t <= now) {
-        Spawn();
-      } else {
-        later.push_back(t);
-      }
-    }
-    due_.insert(due_.end(), later.begin(), later.end());
+    const auto ready = std::partition(due_.begin(), due_.end(),
+                                      [now](Clock::time_point t) { return t > now; });
+    const auto count = due_.end() - ready;
+    due_.erase(ready, due_.end());  // before Spawn(), which may schedule a retry
+    for (auto i = count; i > 0; --i) Spawn();
   }
 
   // Tells a worker to stop, repeating SIGTERM until it does (a signal can

@@ -100,9 +100,11 @@ uint64_t Metrics::RedisCount(CacheResult result) const {
 uint64_t Metrics::WorkerRestarts() const { return block_->worker_restarts.load(); }
 
 std::string Metrics::RenderPrometheus() const {
-  uint64_t redis[3] = {0, 0, 0}, pg_q = 0, pg_e = 0, sum_ns = 0;
+  uint64_t decisions[kReasonCount] = {}, redis[3] = {0, 0, 0};
+  uint64_t pg_q = 0, pg_e = 0, sum_ns = 0;
   uint64_t latency[kBucketCount + 1] = {};
-  for (const Slot& s : block_->slots) {
+  for (const Slot& s : block_->slots) {  // one pass over every slot
+    for (int r = 0; r < kReasonCount; ++r) decisions[r] += s.decisions[r].load();
     for (int i = 0; i < 3; ++i) redis[i] += s.redis[i].load();
     pg_q += s.pg_queries.load();
     pg_e += s.pg_errors.load();
@@ -120,7 +122,7 @@ std::string Metrics::RenderPrometheus() const {
   for (int r = 0; r < kReasonCount; ++r) {
     emit("mediagate_decisions_total{reason=\"%s\"} %llu\n",
          ReasonName(static_cast<Reason>(r)),
-         static_cast<unsigned long long>(Decisions(static_cast<Reason>(r))));
+         static_cast<unsigned long long>(decisions[r]));
   }
   out += "# HELP mediagate_redis_requests_total Record cache lookups by result.\n"
          "# TYPE mediagate_redis_requests_total counter\n";

@@ -132,59 +132,53 @@ std::string PgDirectory::Connect() {
   }
 }
 
-Lookup<UserRecord> PgDirectory::FindUser(const std::string& key) {
-  if (std::string err = Connect(); !err.empty()) return Lookup<UserRecord>::Unavailable(err);
+template <typename T, typename RowToRecord>
+Lookup<T> PgDirectory::Query(const char* statement, const char* query_name,
+                             const std::string& param, RowToRecord to_record) {
+  if (std::string err = Connect(); !err.empty()) return Lookup<T>::Unavailable(err);
   bool drop = false;
-  Lookup<UserRecord> out;
+  Lookup<T> out;
   try {
     pqxx::nontransaction tx(*conn_);
-    const pqxx::result r = tx.exec_prepared(kUserStatement, key);
-    if (r.empty()) return Lookup<UserRecord>::Missing();
+    const pqxx::result r = tx.exec_prepared(statement, param);
+    return r.empty() ? Lookup<T>::Missing() : to_record(r);
+  } catch (const pqxx::argument_error& e) {  // a column the config promised is absent
+    out = Lookup<T>::Unavailable(std::string(query_name) + " result: " + e.what());
+  } catch (const pqxx::conversion_error& e) {
+    out = Lookup<T>::Unavailable(std::string(query_name) + " result: " + e.what());
+  } catch (const std::exception& e) {
+    out = Classify<T>(e, &drop);
+  }
+  if (drop) conn_.reset();
+  return out;
+}
+
+Lookup<UserRecord> PgDirectory::FindUser(const std::string& key) {
+  return Query<UserRecord>(kUserStatement, "user_query", key, [this](const pqxx::result& r) {
     const pqxx::row row = r[0];
     UserRecord user;
     for (const std::string& name : field_names_) {
       user.fields[name] = FieldText(row[name]);  // throws if the column is absent
     }
     user.status = FieldText(row["status"]);
-    for (pqxx::row::size_type i = 0; i < row.size(); ++i) {
+    for (pqxx::row::size_type i = 0; i < row.size(); ++i) {  // optional column
       if (std::string(r.column_name(i)) == "paid_until" && !row[i].is_null()) {
-        user.paid_until = row[i].as<int64_t>();
+        user.paid_until = row[i].as<int64_t>();  // UNIX seconds, or conversion_error
       }
     }
     return Lookup<UserRecord>::Found(std::move(user));
-  } catch (const pqxx::argument_error& e) {
-    out = Lookup<UserRecord>::Unavailable(std::string("user_query result: ") + e.what());
-  } catch (const pqxx::conversion_error& e) {
-    out = Lookup<UserRecord>::Unavailable(
-        std::string("user_query paid_until is not UNIX seconds: ") + e.what());
-  } catch (const std::exception& e) {
-    out = Classify<UserRecord>(e, &drop);
-  }
-  if (drop) conn_.reset();
-  return out;
+  });
 }
 
 Lookup<FileRecord> PgDirectory::FindFile(const std::string& file_id) {
-  if (std::string err = Connect(); !err.empty()) return Lookup<FileRecord>::Unavailable(err);
-  bool drop = false;
-  Lookup<FileRecord> out;
-  try {
-    pqxx::nontransaction tx(*conn_);
-    const pqxx::result r = tx.exec_prepared(kFileStatement, file_id);
-    if (r.empty()) return Lookup<FileRecord>::Missing();
+  return Query<FileRecord>(kFileStatement, "file_query", file_id, [](const pqxx::result& r) {
     const pqxx::row row = r[0];
     if (row["object_key"].is_null() || row["version"].is_null()) {
       return Lookup<FileRecord>::Missing();
     }
     return Lookup<FileRecord>::Found(
         FileRecord{row["object_key"].c_str(), row["version"].c_str()});
-  } catch (const pqxx::argument_error& e) {
-    out = Lookup<FileRecord>::Unavailable(std::string("file_query result: ") + e.what());
-  } catch (const std::exception& e) {
-    out = Classify<FileRecord>(e, &drop);
-  }
-  if (drop) conn_.reset();
-  return out;
+  });
 }
 
 bool PgDirectory::Ping() {

@@ -45,6 +45,11 @@ class PgDirectory : public Directory {
  private:
   // An error message, or "" when connected.
   std::string Connect();
+  // Runs a prepared statement with one parameter: no row is kMissing, else
+  // to_record(result); libpqxx exceptions become kMissing/kUnavailable here.
+  template <typename T, typename RowToRecord>
+  Lookup<T> Query(const char* statement, const char* query_name, const std::string& param,
+                  RowToRecord to_record);
 
   DatabaseConfig config_;
   std::vector<std::string> field_names_;

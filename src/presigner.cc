@@ -171,19 +171,17 @@ Result<std::string> Presigner::Presign(HttpMethod method, std::string_view key,
   std::string credential;
   AwsPercentEncode(impl_->access_key_id + "/" + scope, false, &credential);
 
-  // botocore's order in the URL; the canonical form below is sorted by name.
-  std::string query = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" +
-                      credential + "&X-Amz-Date=" + date +
-                      "&X-Amz-Expires=" + std::to_string(expires_seconds) +
-                      "&X-Amz-SignedHeaders=host";
-  std::string canonical_query =
-      "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + credential +
-      "&X-Amz-Date=" + date + "&X-Amz-Expires=" + std::to_string(expires_seconds);
-  if (!impl_->session_token.empty()) {
-    query += "&X-Amz-Security-Token=" + impl_->session_token;
-    canonical_query += "&X-Amz-Security-Token=" + impl_->session_token;
-  }
-  canonical_query += "&X-Amz-SignedHeaders=host";
+  // The same parameters twice: sorted by name for signing (Security-Token
+  // sorts before SignedHeaders), in botocore's order for the URL.
+  const std::string common = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" +
+                             credential + "&X-Amz-Date=" + date +
+                             "&X-Amz-Expires=" + std::to_string(expires_seconds);
+  const std::string token = impl_->session_token.empty()
+                                ? std::string()
+                                : "&X-Amz-Security-Token=" + impl_->session_token;
+  constexpr char kSignedHeaders[] = "&X-Amz-SignedHeaders=host";
+  const std::string canonical_query = common + token + kSignedHeaders;
+  const std::string query = common + kSignedHeaders + token;
 
   const std::string canonical_request =
       std::string(HttpMethodName(method)) + "\n" + path + "\n" + canonical_query +

@@ -74,12 +74,11 @@ std::string RequestHandler::Handle(const ParamLookup& param) {
     return directory_->Ping() ? FormatTextResponse(200, "text/plain", "ok\n")
                               : FormatTextResponse(503, "text/plain", "database unavailable\n");
   }
-  return Decide(param);
+  return Decide(uri, param);
 }
 
-std::string RequestHandler::Decide(const ParamLookup& param) {
+std::string RequestHandler::Decide(const std::string& uri, const ParamLookup& param) {
   const auto start = std::chrono::steady_clock::now();
-  const std::string uri = Param(param, "REQUEST_URI");
   const std::string method = Param(param, "REQUEST_METHOD");
   const Decision d = decider_->Decide(AuthRequest{uri, method});
   const double seconds =

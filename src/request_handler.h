@@ -31,7 +31,7 @@ class RequestHandler {
   std::string Handle(const ParamLookup& param);
 
  private:
-  std::string Decide(const ParamLookup& param);
+  std::string Decide(const std::string& uri, const ParamLookup& param);
 
   ServerConfig config_;
   std::string client_ip_param_;  // e.g. HTTP_X_FORWARDED_FOR

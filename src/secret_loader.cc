@@ -1,26 +1,16 @@
 // Secret files and environment variables.
 #include "secret_loader.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
+#include "file_reader.h"
 
 namespace mediagate {
 
 Result<Secret> ReadSecretFile(const std::string& path,
                               std::vector<std::string>* warnings) {
   struct stat st;
-  if (stat(path.c_str(), &st) != 0) {
-    return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
-  }
-  if (!S_ISREG(st.st_mode)) return Status::IoError(path + " is not a regular file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
-  std::string value((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Status::IoError("cannot read " + path);
+  auto content = ReadRegularFile(path, &st);
+  if (!content.ok()) return content.status();
+  std::string value = std::move(*content);
   if (!value.empty() && value.back() == '\n') value.pop_back();
   if (value.empty()) return Status::InvalidArgument(path + " is empty");
   if ((st.st_mode & S_IROTH) != 0) {

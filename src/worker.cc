@@ -66,18 +66,18 @@ int RunWorker(const Config& config, int listen_fd, Metrics* metrics, int slot) {
     spdlog::critical("worker: token: {}", tokens.status().message());
     return 1;
   }
+  auto clients = ClientAddress::Create(config.server.trusted_proxies);
+  if (!clients.ok()) {
+    spdlog::critical("worker: {}", clients.status().message());
+    return 1;
+  }
   PgDirectory directory(config.database, tokens->field_names());
   std::unique_ptr<RedisCache> cache;
   if (config.redis.enabled) cache = std::make_unique<RedisCache>(config.redis);
   RecordSource records(config.redis, &directory, cache.get(), metrics, &limiter);
-  auto decider = Decider::Create(config, upstream->get(), &records, &clock);
-  auto clients = ClientAddress::Create(config.server.trusted_proxies);
-  if (!decider.ok() || !clients.ok()) {
-    spdlog::critical("worker: {}", decider.ok() ? clients.status().message()
-                                                : decider.status().message());
-    return 1;
-  }
-  RequestHandler handler(config.server, std::move(*clients), decider->get(), &directory,
+  std::unique_ptr<Decider> decider =
+      Decider::Create(config, std::move(*tokens), upstream->get(), &records, &clock);
+  RequestHandler handler(config.server, std::move(*clients), decider.get(), &directory,
                          metrics);
 
   if (FCGX_Init() != 0) {

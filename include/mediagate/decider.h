@@ -44,6 +44,10 @@ class Decider {
   static Result<std::unique_ptr<Decider>> Create(const Config& config,
                                                  Upstream* upstream,
                                                  RecordLookup* records, Clock* clock);
+  // The same with a token checker the caller already built from config.token.
+  static std::unique_ptr<Decider> Create(const Config& config, TokenGenerator tokens,
+                                         Upstream* upstream, RecordLookup* records,
+                                         Clock* clock);
 
   ~Decider();
 

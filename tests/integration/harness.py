@@ -22,6 +22,7 @@ a normal exit so atexit runs). Nothing is ever killed by name.
 
 Only the Python standard library is used.
 """
+import argparse
 import atexit
 import base64
 import json
@@ -978,3 +979,17 @@ class MediagateTestCase(unittest.TestCase):
         self.assertNotIn("x-mediagate-upstream", resp.headers,
                          f"a deny must not carry an upstream URL: {resp} {msg}")
         return resp
+
+
+def main(doc):
+    """The command line every integration test file shares:
+    FILE.py --binary PATH [--keep-tmp] [unittest arguments]."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--binary", default=os.environ.get("MEDIAGATE_BINARY"),
+                    help="the mediagate executable (default: $MEDIAGATE_BINARY)")
+    ap.add_argument("--keep-tmp", action="store_true",
+                    help="keep each class's /tmp/mgit-* dir (configs, server logs)")
+    args, rest = ap.parse_known_args()
+    configure(args.binary, keep_tmp=args.keep_tmp)
+    install_signal_handlers()
+    unittest.main(module="__main__", argv=[sys.argv[0]] + rest, verbosity=2)

@@ -6,7 +6,6 @@ crash loop backing off, and the client address behind a trusted proxy.
 
 usage: listen_test.py --binary build/mediagate [unittest args]
 """
-import argparse
 import grp
 import os
 import pwd
@@ -173,15 +172,5 @@ class ClientAddressTest(MediagateTestCase):
         self.assertNotIn("203.0.113.9", line)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--binary", default=os.environ.get("MEDIAGATE_BINARY"))
-    ap.add_argument("--keep-tmp", action="store_true")
-    args, rest = ap.parse_known_args()
-    harness.configure(args.binary, keep_tmp=args.keep_tmp)
-    harness.install_signal_handlers()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    harness.main(__doc__)

@@ -29,7 +29,6 @@ What is tested (the responder's contract):
 To check the suite itself without mediagate, run it against the stdlib stand-in
 written from the same spec: --binary tests/integration/mock_mediagate.py
 """
-import argparse
 import base64
 import json
 import os
@@ -963,17 +962,5 @@ class DjangoTokenCompatTest(unittest.TestCase):
                 self.assertEqual(stack.mint(cli_fields, at=now), expected)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--binary", default=os.environ.get("MEDIAGATE_BINARY"),
-                    help="the mediagate executable (default: $MEDIAGATE_BINARY)")
-    ap.add_argument("--keep-tmp", action="store_true",
-                    help="keep each class's /tmp/mgit-* dir (configs, server logs)")
-    args, rest = ap.parse_known_args()
-    harness.configure(args.binary, keep_tmp=args.keep_tmp)
-    harness.install_signal_handlers()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    harness.main(__doc__)
