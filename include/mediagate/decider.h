@@ -12,9 +12,10 @@
 #include <string>
 #include <string_view>
 
-#include "mediagate/backends.h"
+#include "mediagate/clock.h"
 #include "mediagate/config.h"
 #include "mediagate/decision.h"
+#include "mediagate/record_store.h"
 #include "mediagate/result.h"
 #include "mediagate/token.h"
 #include "mediagate/upstream.h"
@@ -22,19 +23,10 @@
 namespace mediagate {
 
 class HmacKey;
-class RecordSource;
 
 struct AuthRequest {
   std::string_view uri;     // REQUEST_URI: the client's original URI
   std::string_view method;  // REQUEST_METHOD
-};
-
-// Looks users and files up (in production: Redis, then PostgreSQL).
-class RecordLookup {
- public:
-  virtual ~RecordLookup() = default;
-  virtual Lookup<UserRecord> User(const std::string& email) = 0;
-  virtual Lookup<FileRecord> File(const std::string& file_id) = 0;
 };
 
 class Decider {
@@ -43,10 +35,10 @@ class Decider {
   // the Decider. InvalidArgument/NotFound if the token config is unusable.
   static Result<std::unique_ptr<Decider>> Create(const Config& config,
                                                  Upstream* upstream,
-                                                 RecordLookup* records, Clock* clock);
+                                                 RecordStore* records, Clock* clock);
   // The same with a token checker the caller already built from config.token.
   static std::unique_ptr<Decider> Create(const Config& config, TokenGenerator tokens,
-                                         Upstream* upstream, RecordLookup* records,
+                                         Upstream* upstream, RecordStore* records,
                                          Clock* clock);
 
   ~Decider();
@@ -55,7 +47,7 @@ class Decider {
 
  private:
   Decider(const Config& config, TokenGenerator tokens, Upstream* upstream,
-          RecordLookup* records, Clock* clock);
+          RecordStore* records, Clock* clock);
   std::string UserRef(const std::string& email) const;
 
   UrlConfig url_;
@@ -63,7 +55,7 @@ class Decider {
   TokenGenerator tokens_;
   std::unique_ptr<HmacKey> user_ref_key_;  // null if OpenSSL failed
   Upstream* upstream_;
-  RecordLookup* records_;
+  RecordStore* records_;
   Clock* clock_;
 };
 

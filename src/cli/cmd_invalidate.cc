@@ -4,8 +4,8 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
-#include "record_codec.h"
-#include "redis_cache.h"
+#include "store/record_codec.h"
+#include "store/redis_cache.h"
 
 namespace mediagate::cli {
 

@@ -4,7 +4,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
-#include "migrate.h"
+#include "store/migrate.h"
 
 namespace mediagate::cli {
 

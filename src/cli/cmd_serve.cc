@@ -5,9 +5,9 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
-#include "listen_socket.h"
-#include "logging.h"
-#include "master.h"
+#include "server/listen_socket.h"
+#include "server/logging.h"
+#include "server/master.h"
 #include "mediagate/metrics.h"
 
 namespace mediagate::cli {

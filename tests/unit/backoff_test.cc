@@ -1,7 +1,7 @@
 // Tests for Backoff: ready at first, not ready until the delay after a
 // failure, the delay doubling up to the maximum, and a success resetting both
 // the wait and the delay.
-#include "backoff.h"
+#include "base/backoff.h"
 
 #include <chrono>
 

@@ -2,7 +2,7 @@
 // to INT64_MAX, and CanonicalBase36ToInt accepting exactly the canonical
 // spellings (1-13 lowercase digits, no leading zero, no overflow) and
 // rejecting everything else, plus a round trip over assorted values.
-#include "base36.h"
+#include "base/base36.h"
 
 #include <cstdint>
 #include <limits>

@@ -2,7 +2,7 @@
 // email and of every byte value, and rejection of padding, the standard
 // alphabet's '+' and '/', whitespace, impossible lengths and non-canonical
 // trailing bits, so that each decoded value has exactly one accepted spelling.
-#include "base64url.h"
+#include "base/base64url.h"
 
 #include <string>
 

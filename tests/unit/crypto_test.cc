@@ -3,7 +3,7 @@
 // sized and empty inputs, Cleanse, and HmacKey against RFC 4231 (HMAC-SHA256)
 // and RFC 2202 (HMAC-SHA1) test vectors, including reuse of one key for many
 // messages and the empty key.
-#include "crypto.h"
+#include "base/crypto.h"
 
 #include <string>
 

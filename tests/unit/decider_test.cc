@@ -1,5 +1,5 @@
 // Tests for Decider: every Reason is reached from a real request URI, with
-// tokens minted by the real TokenGenerator, records from FakeRecordLookup and
+// tokens minted by the real TokenGenerator, records from FakeRecordStore and
 // the real local and S3 upstreams. The order of the checks is pinned by
 // counting lookups: a bad method, URI, token or subscription never reaches the
 // file lookup, so nothing about a file leaks to an unverified client.
@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "base64url.h"
+#include "base/base64url.h"
 #include "fakes.h"
 #include "mediagate/config.h"
 #include "mediagate/presigner.h"
@@ -98,7 +98,7 @@ class DeciderTest : public ::testing::Test {
   }
 
   Config config_;
-  FakeRecordLookup records_;
+  FakeRecordStore records_;
   FakeClock clock_;
   std::unique_ptr<Upstream> upstream_;
   std::unique_ptr<Decider> decider_;

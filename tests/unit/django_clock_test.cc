@@ -2,7 +2,7 @@
 // the configured zone's wall time (UTC, fixed and fractional offsets, and the
 // America/New_York DST jumps in both directions), seconds since local
 // midnight, and NotFound for zones that do not exist.
-#include "django_clock.h"
+#include "token/django_clock.h"
 
 #include <cstdint>
 

@@ -2,7 +2,7 @@
 // settings and instants, each with the answer the [entitlement] section
 // documents (allowed statuses always; grace statuses only with use_paid_until
 // and only strictly before paid_until + grace_seconds).
-#include "entitlement.h"
+#include "decide/entitlement.h"
 
 #include <optional>
 #include <string>

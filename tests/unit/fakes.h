@@ -1,5 +1,5 @@
-// Fakes of the backend interfaces for unit tests: records, directory, cache
-// and clock held in memory, each counting how often it was asked, so tests
+// Fakes of the backend interfaces for unit tests: record store, cache and clock
+// held in memory, each counting how often it was asked, so tests
 // can assert both answers and which backends a decision touched. Not
 // thread-safe; one per test.
 #ifndef MEDIAGATE_TESTS_UNIT_FAKES_H_
@@ -10,61 +10,45 @@
 #include <string>
 #include <vector>
 
-#include "mediagate/backends.h"
-#include "mediagate/decider.h"
+#include "mediagate/clock.h"
+#include "mediagate/record_store.h"
 #include "mediagate/records.h"
 #include "mediagate/status.h"
+#include "store/key_value_cache.h"
 
 namespace mediagate {
 
-// A RecordLookup over two maps; ids absent from a map are Missing.
-class FakeRecordLookup : public RecordLookup {
+// A RecordStore over two maps of lookups; ids absent from a map are
+// Missing, and with `down` set every query is Unavailable.
+class FakeRecordStore : public RecordStore {
  public:
-  Lookup<UserRecord> User(const std::string& email) override {
-    ++user_calls;
-    auto it = users.find(email);
-    return it == users.end() ? Lookup<UserRecord>::Missing() : it->second;
-  }
-  Lookup<FileRecord> File(const std::string& file_id) override {
-    ++file_calls;
-    auto it = files.find(file_id);
-    return it == files.end() ? Lookup<FileRecord>::Missing() : it->second;
-  }
-
-  std::map<std::string, Lookup<UserRecord>> users;
-  std::map<std::string, Lookup<FileRecord>> files;
-  int user_calls = 0;
-  int file_calls = 0;
-};
-
-// A Directory over two maps; with `down` set every query is Unavailable.
-class FakeDirectory : public Directory {
- public:
-  Lookup<UserRecord> FindUser(const std::string& key) override {
-    ++user_calls;
-    if (down) return Lookup<UserRecord>::Unavailable("fake directory down");
-    auto it = users.find(key);
-    return it == users.end() ? Lookup<UserRecord>::Missing()
-                             : Lookup<UserRecord>::Found(it->second);
+  Lookup<UserRecord> FindUser(const std::string& email) override {
+    return Find(users, email, &user_calls);
   }
   Lookup<FileRecord> FindFile(const std::string& file_id) override {
-    ++file_calls;
-    if (down) return Lookup<FileRecord>::Unavailable("fake directory down");
-    auto it = files.find(file_id);
-    return it == files.end() ? Lookup<FileRecord>::Missing()
-                             : Lookup<FileRecord>::Found(it->second);
+    return Find(files, file_id, &file_calls);
   }
   bool Ping() override {
     ++ping_calls;
     return !down;
   }
 
-  std::map<std::string, UserRecord> users;
-  std::map<std::string, FileRecord> files;
+  std::map<std::string, Lookup<UserRecord>> users;
+  std::map<std::string, Lookup<FileRecord>> files;
   bool down = false;
   int user_calls = 0;
   int file_calls = 0;
   int ping_calls = 0;
+
+ private:
+  template <typename T>
+  Lookup<T> Find(const std::map<std::string, Lookup<T>>& map, const std::string& key,
+                 int* calls) {
+    ++*calls;
+    if (down) return Lookup<T>::Unavailable("fake record store down");
+    auto it = map.find(key);
+    return it == map.end() ? Lookup<T>::Missing() : it->second;
+  }
 };
 
 // An in-memory KeyValueCache without expiry; with `error` set every call

@@ -1,6 +1,6 @@
 // Tests of ReadRegularFile: content, stat, and one-line errors for missing
 // files and for directories (which a stream would throw on).
-#include "file_reader.h"
+#include "base/file_reader.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
 // field_names() in first-use order without duplicates or "ts"; parse errors
 // for unclosed, stray and empty braces and bad field names; and Render()
 // naming a missing field.
-#include "hash_template.h"
+#include "token/hash_template.h"
 
 #include <string>
 #include <vector>

@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "base64url.h"
+#include "base/base64url.h"
 
 namespace mediagate {
 namespace {

@@ -1,7 +1,7 @@
 // Tests for LogRateLimiter with an injected steady clock: the first line for a
 // key passes, repeats within the interval are held back and counted, the next
 // line after the interval passes with that count, and keys are independent.
-#include "rate_limiter.h"
+#include "base/rate_limiter.h"
 
 #include <chrono>
 #include <cstdint>

@@ -3,7 +3,7 @@
 // cache value decodes as kUnavailable rather than as a record, records that
 // cannot be JSON are not encoded, and the cache keys have their documented
 // shapes (the user key never holds the email).
-#include "record_codec.h"
+#include "store/record_codec.h"
 
 #include <string>
 

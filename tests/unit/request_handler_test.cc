@@ -2,8 +2,8 @@
 // included) are routed before any decision; allows carry the X-Mediagate-*
 // headers and denials only X-Mediagate-Reason with a 403, whatever the reason;
 // decisions are counted; and neither the response nor the log line ever holds
-// the token or the email. The Decider is real, over FakeRecordLookup.
-#include "request_handler.h"
+// the token or the email. The Decider is real, over FakeRecordStore.
+#include "server/request_handler.h"
 
 #include <map>
 #include <memory>
@@ -14,7 +14,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
-#include "base64url.h"
+#include "base/base64url.h"
 #include "fakes.h"
 #include "mediagate/config.h"
 #include "mediagate/token.h"
@@ -66,7 +66,7 @@ class RequestHandlerTest : public ::testing::Test {
     auto clients = ClientAddress::Create(config_.server.trusted_proxies);
     ASSERT_TRUE(clients.ok());
     handler_ = std::make_unique<RequestHandler>(
-        config_.server, std::move(*clients), decider_.get(), &directory_,
+        config_.server, std::move(*clients), decider_.get(), &records_,
         metrics_.get());
 
     // Capture the log lines the handler writes.
@@ -102,8 +102,7 @@ class RequestHandlerTest : public ::testing::Test {
   }
 
   Config config_;
-  FakeRecordLookup records_;
-  FakeDirectory directory_;
+  FakeRecordStore records_;
   FakeClock clock_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<Upstream> upstream_;
@@ -124,7 +123,7 @@ TEST_F(RequestHandlerTest, MetricsPathServesPrometheus) {
   EXPECT_TRUE(
       Contains(response, "mediagate_decisions_total{reason=\"inactive\"} 1\n"));
   EXPECT_EQ(records_.user_calls, 0);
-  EXPECT_EQ(directory_.ping_calls, 0);
+  EXPECT_EQ(records_.ping_calls, 0);
 }
 
 TEST_F(RequestHandlerTest, MetricsPathWithQueryStringIsMetrics) {
@@ -147,16 +146,16 @@ TEST_F(RequestHandlerTest, HealthIsOkWhenDirectoryAnswers) {
   const std::string response = Get("/mediagate/health");
   EXPECT_TRUE(StartsWith(response, "Status: 200 OK\r\n")) << response;
   EXPECT_EQ(response.substr(response.size() - 3), "ok\n");
-  EXPECT_EQ(directory_.ping_calls, 1);
+  EXPECT_EQ(records_.ping_calls, 1);
   EXPECT_EQ(metrics_->Decisions(Reason::kBadRequest), 0u);
 }
 
 TEST_F(RequestHandlerTest, HealthIs503WhenDirectoryIsDown) {
-  directory_.down = true;
+  records_.down = true;
   const std::string response = Get("/mediagate/health?verbose=1");
   EXPECT_TRUE(StartsWith(response, "Status: 503 Service Unavailable\r\n"))
       << response;
-  EXPECT_EQ(directory_.ping_calls, 1);
+  EXPECT_EQ(records_.ping_calls, 1);
 }
 
 TEST_F(RequestHandlerTest, OtherPathsAreDecisions) {
@@ -168,7 +167,7 @@ TEST_F(RequestHandlerTest, OtherPathsAreDecisions) {
         << uri;
   }
   EXPECT_EQ(metrics_->Decisions(Reason::kBadRequest), 4u);
-  EXPECT_EQ(directory_.ping_calls, 0);
+  EXPECT_EQ(records_.ping_calls, 0);
 }
 
 TEST_F(RequestHandlerTest, AllowCarriesUpstreamHeaders) {

@@ -2,7 +2,7 @@
 // documentation's presigned-URL signature, keys differ by day and region, and
 // the key is derived once per day (repeat calls for the same day hit the
 // cache; a new day derives again).
-#include "sigv4_key_cache.h"
+#include "upstream/sigv4_key_cache.h"
 
 #include <string>
 

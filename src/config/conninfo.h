@@ -1,0 +1,26 @@
+// The libpq connection string mediagate opens PostgreSQL with.
+//
+// Parsing uses libpq's PQconninfoParse (the C library only, no connection is
+// made), so that [database] can be validated when the config is loaded.
+// Pure functions; thread-safe.
+#ifndef MEDIAGATE_CONFIG_CONNINFO_H_
+#define MEDIAGATE_CONFIG_CONNINFO_H_
+
+#include <string>
+
+#include "mediagate/config.h"
+#include "mediagate/result.h"
+
+namespace mediagate {
+
+// The libpq connection string for `config`: its url plus connect_timeout,
+// statement_timeout (as options) and the password. InvalidArgument if the url
+// does not parse (the message never contains the password).
+Result<std::string> BuildConnectionString(const DatabaseConfig& config);
+
+// True when the libpq connection string `url` carries a password.
+bool ConnInfoHasPassword(const std::string& url);
+
+}  // namespace mediagate
+
+#endif  // MEDIAGATE_CONFIG_CONNINFO_H_

@@ -1,0 +1,113 @@
+// Decider::Decide and ReasonName.
+#include "mediagate/decider.h"
+
+#include "base/crypto.h"
+#include "decide/entitlement.h"
+#include "mediagate/media_url.h"
+
+namespace mediagate {
+
+const char* ReasonName(Reason reason) {
+  switch (reason) {
+    case Reason::kAllow: return "allow";
+    case Reason::kBadRequest: return "bad_request";
+    case Reason::kBadToken: return "bad_token";
+    case Reason::kUnknownUser: return "unknown_user";
+    case Reason::kInactive: return "inactive";
+    case Reason::kNotFound: return "not_found";
+    case Reason::kMethod: return "method";
+    case Reason::kUnavailable: return "unavailable";
+  }
+  return "unavailable";
+}
+
+Result<std::unique_ptr<Decider>> Decider::Create(const Config& config,
+                                                 Upstream* upstream,
+                                                 RecordStore* records, Clock* clock) {
+  auto tokens = TokenGenerator::Create(config.token);
+  if (!tokens.ok()) return tokens.status();
+  return Create(config, std::move(*tokens), upstream, records, clock);
+}
+
+std::unique_ptr<Decider> Decider::Create(const Config& config, TokenGenerator tokens,
+                                         Upstream* upstream, RecordStore* records,
+                                         Clock* clock) {
+  return std::unique_ptr<Decider>(
+      new Decider(config, std::move(tokens), upstream, records, clock));
+}
+
+Decider::Decider(const Config& config, TokenGenerator tokens, Upstream* upstream,
+                 RecordStore* records, Clock* clock)
+    : url_(config.url), entitlement_(config.entitlement), tokens_(std::move(tokens)),
+      upstream_(upstream), records_(records), clock_(clock) {
+  // A key derived from the token secret: user references cannot be reversed
+  // or correlated across deployments without it.
+  auto key = Digest(HashAlgorithm::kSha256,
+                    "mediagate.user-ref\n" + config.token.secret.Reveal());
+  if (!key.ok()) return;
+  auto hmac = HmacKey::Create(HashAlgorithm::kSha256, *key);
+  Cleanse(&*key);
+  if (hmac.ok()) user_ref_key_ = std::make_unique<HmacKey>(std::move(*hmac));
+}
+
+Decider::~Decider() = default;
+
+std::string Decider::UserRef(const std::string& email) const {
+  std::string mac;
+  if (!user_ref_key_ || !user_ref_key_->Sign(email, &mac)) return "unknown";
+  return "u" + HexEncode(mac).substr(0, 15);
+}
+
+Decision Decider::Decide(const AuthRequest& request) {
+  Decision d;
+  auto deny = [&d](Reason reason, std::string detail) {
+    d.reason = reason;
+    d.detail = std::move(detail);
+    return d;
+  };
+  if (request.method != "GET" && request.method != "HEAD") {
+    return deny(Reason::kMethod, "method " + std::string(request.method.substr(0, 16)));
+  }
+  UrlParseResult parsed = ParseMediaUri(request.uri, url_.prefix,
+                                        static_cast<size_t>(url_.max_uri_bytes));
+  if (!parsed.ok()) return deny(Reason::kBadRequest, UrlRejectName(parsed.reject));
+  const MediaRequest& req = parsed.request;
+  d.file_id = req.file_id;
+  d.user_ref = UserRef(req.email);
+
+  Lookup<UserRecord> user = records_->FindUser(req.email);
+  if (user.state == LookupState::kUnavailable) {
+    return deny(Reason::kUnavailable, "user lookup: " + user.error);
+  }
+  if (user.state == LookupState::kMissing) return deny(Reason::kUnknownUser, "");
+
+  const int64_t now = clock_->NowUnix();
+  const TokenVerdict verdict = tokens_.Check(user.record.fields, req.token, now);
+  if (verdict == TokenVerdict::kMissingField) {
+    return deny(Reason::kUnavailable,
+                "user_query does not return every field of token.hash_value");
+  }
+  if (verdict != TokenVerdict::kValid) {
+    return deny(Reason::kBadToken, TokenVerdictName(verdict));
+  }
+  if (!IsEntitled(entitlement_, user.record, now)) {
+    return deny(Reason::kInactive, "status " + user.record.status.substr(0, 32));
+  }
+
+  Lookup<FileRecord> file = records_->FindFile(req.file_id);
+  if (file.state == LookupState::kUnavailable) {
+    return deny(Reason::kUnavailable, "file lookup: " + file.error);
+  }
+  if (file.state == LookupState::kMissing) return deny(Reason::kNotFound, "");
+
+  Result<std::string> upstream = upstream_->Locate(file.record, now);
+  if (!upstream.ok()) {
+    return deny(Reason::kNotFound, "object key: " + upstream.status().message());
+  }
+  d.reason = Reason::kAllow;
+  d.upstream = std::move(*upstream);
+  d.cache_key = upstream_->CacheKey(file.record);
+  return d;
+}
+
+}  // namespace mediagate

@@ -1,0 +1,103 @@
+// RunWorker: libfcgi adapter and the worker's object graph.
+#include "server/worker.h"
+
+#include <fcgiapp.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "mediagate/decider.h"
+#include "mediagate/upstream.h"
+#include "store/pg_record_store.h"
+#include "base/rate_limiter.h"
+#include "store/cached_record_store.h"
+#include "store/redis_cache.h"
+#include "server/request_handler.h"
+
+namespace mediagate {
+namespace {
+
+volatile sig_atomic_t g_stop = 0;
+
+void OnStop(int) {
+  g_stop = 1;
+  FCGX_ShutdownPending();
+}
+
+sigset_t StopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  return set;
+}
+
+void InstallHandlers() {
+  struct sigaction sa{};
+  sa.sa_handler = OnStop;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: accept() must return EINTR
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  struct sigaction ignore{};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGHUP, &ignore, nullptr);
+  sigaction(SIGPIPE, &ignore, nullptr);
+}
+
+}  // namespace
+
+int RunWorker(const Config& config, int listen_fd, Metrics* metrics, int slot) {
+  const sigset_t stop_signals = StopSignals();
+  sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
+  InstallHandlers();
+  metrics->UseSlot(slot);
+
+  auto upstream = MakeUpstream(config.storage);
+  if (!upstream.ok()) {
+    spdlog::critical("worker: storage: {}", upstream.status().message());
+    return 1;
+  }
+  SystemClock clock;
+  LogRateLimiter limiter(std::chrono::seconds(config.log.error_interval_seconds));
+  auto tokens = TokenGenerator::Create(config.token);
+  if (!tokens.ok()) {
+    spdlog::critical("worker: token: {}", tokens.status().message());
+    return 1;
+  }
+  auto clients = ClientAddress::Create(config.server.trusted_proxies);
+  if (!clients.ok()) {
+    spdlog::critical("worker: {}", clients.status().message());
+    return 1;
+  }
+  PgRecordStore database(config.database, tokens->field_names());
+  std::unique_ptr<RedisCache> cache;
+  if (config.redis.enabled) cache = std::make_unique<RedisCache>(config.redis);
+  CachedRecordStore records(config.redis, &database, cache.get(), metrics, &limiter);
+  std::unique_ptr<Decider> decider =
+      Decider::Create(config, std::move(*tokens), upstream->get(), &records, &clock);
+  RequestHandler handler(config.server, std::move(*clients), decider.get(), &records,
+                         metrics);
+
+  if (FCGX_Init() != 0) {
+    spdlog::critical("worker: FCGX_Init failed");
+    return 1;
+  }
+  FCGX_Request request;
+  FCGX_InitRequest(&request, listen_fd, 0);
+  while (!g_stop) {
+    sigprocmask(SIG_UNBLOCK, &stop_signals, nullptr);  // pending signals land here
+    const int rc = g_stop ? -1 : FCGX_Accept_r(&request);
+    sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
+    if (rc < 0) break;
+    const std::string response = handler.Handle(
+        [&request](const char* name) { return FCGX_GetParam(name, request.envp); });
+    FCGX_PutStr(response.data(), static_cast<int>(response.size()), request.out);
+    FCGX_Finish_r(&request);
+  }
+  FCGX_Free(&request, 1);
+  return 0;
+}
+
+}  // namespace mediagate

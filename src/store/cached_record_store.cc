@@ -1,0 +1,81 @@
+// CachedRecordStore: cache-aside lookups with defined degradation.
+#include "store/cached_record_store.h"
+
+#include <spdlog/spdlog.h>
+
+#include "store/record_codec.h"
+
+namespace mediagate {
+
+CachedRecordStore::CachedRecordStore(const RedisConfig& config, RecordStore* origin,
+                           KeyValueCache* cache, Metrics* metrics,
+                           LogRateLimiter* limiter)
+    : config_(config), origin_(origin), cache_(cache), metrics_(metrics),
+      limiter_(limiter) {}
+
+template <typename T>
+Lookup<T> CachedRecordStore::Get(const std::string& key, int64_t ttl,
+                            Lookup<T> (*decode)(const std::string&),
+                            std::optional<std::string> (*encode)(const T*),
+                            const std::function<Lookup<T>()>& query) {
+  bool cache_usable = cache_ != nullptr;
+  if (cache_usable) {
+    std::string value;
+    switch (cache_->Get(key, &value)) {
+      case KeyValueCache::GetState::kHit: {
+        Lookup<T> cached = decode(value);
+        if (cached.state != LookupState::kUnavailable) {
+          metrics_->CountRedis(Metrics::CacheResult::kHit);
+          return cached;
+        }
+        metrics_->CountRedis(Metrics::CacheResult::kMiss);  // corrupt: refetch
+        break;
+      }
+      case KeyValueCache::GetState::kMiss:
+        metrics_->CountRedis(Metrics::CacheResult::kMiss);
+        break;
+      case KeyValueCache::GetState::kError: {
+        metrics_->CountRedis(Metrics::CacheResult::kError);
+        cache_usable = false;
+        uint64_t held = 0;
+        if (limiter_->Allow("redis", &held)) {
+          spdlog::warn("redis unavailable; deciding from PostgreSQL ({} similar "
+                       "messages suppressed)", held);
+        }
+        break;
+      }
+    }
+  }
+
+  Lookup<T> fresh = query();
+  metrics_->CountPostgres(fresh.state == LookupState::kUnavailable);
+  if (fresh.state == LookupState::kUnavailable) {
+    uint64_t held = 0;
+    if (limiter_->Allow("postgres", &held)) {
+      spdlog::error("postgresql unavailable: {} ({} similar messages suppressed)",
+                    fresh.error, held);
+    }
+    return fresh;
+  }
+  if (cache_usable) {
+    const bool found = fresh.state == LookupState::kFound;
+    if (auto encoded = encode(found ? &fresh.record : nullptr)) {
+      cache_->Set(key, *encoded, found ? ttl : config_.negative_ttl_seconds);
+    }
+  }
+  return fresh;
+}
+
+Lookup<UserRecord> CachedRecordStore::FindUser(const std::string& email) {
+  return Get<UserRecord>(UserCacheKey(config_.key_prefix, email), config_.user_ttl_seconds,
+                         DecodeUser, EncodeUser,
+                         [&] { return origin_->FindUser(email); });
+}
+
+Lookup<FileRecord> CachedRecordStore::FindFile(const std::string& file_id) {
+  return Get<FileRecord>(FileCacheKey(config_.key_prefix, file_id),
+                         config_.file_ttl_seconds, DecodeFile, EncodeFile,
+                         [&] { return origin_->FindFile(file_id); });
+}
+
+}  // namespace mediagate

@@ -1,0 +1,55 @@
+// CachedRecordStore: users and files from the Redis cache, else PostgreSQL.
+//
+// Degradation rules (each one is a unit test):
+//  - cache hit: answered from Redis; PostgreSQL is not asked (so cached
+//    entries keep serving while PostgreSQL is down);
+//  - cache miss: PostgreSQL answers, and the answer (found or not) is cached
+//    with its TTL;
+//  - cache error (Redis down or slow): PostgreSQL answers; nothing is cached;
+//    the failure is logged at most once per interval;
+//  - PostgreSQL unavailable on a miss: kUnavailable, never a guess.
+// Not thread-safe (one per worker).
+#ifndef MEDIAGATE_RECORD_SOURCE_H_
+#define MEDIAGATE_RECORD_SOURCE_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "base/rate_limiter.h"
+#include "mediagate/config.h"
+#include "mediagate/metrics.h"
+#include "mediagate/record_store.h"
+#include "store/key_value_cache.h"
+
+namespace mediagate {
+
+class CachedRecordStore : public RecordStore {
+ public:
+  // `cache` may be null (Redis disabled). `origin`, `metrics` and `limiter`
+  // must outlive this object.
+  CachedRecordStore(const RedisConfig& config, RecordStore* origin, KeyValueCache* cache,
+                    Metrics* metrics, LogRateLimiter* limiter);
+
+  Lookup<UserRecord> FindUser(const std::string& email) override;
+  Lookup<FileRecord> FindFile(const std::string& file_id) override;
+  // The origin's answer: the cache is not needed to decide.
+  bool Ping() override { return origin_->Ping(); }
+
+ private:
+  template <typename T>
+  Lookup<T> Get(const std::string& key, int64_t ttl,
+                Lookup<T> (*decode)(const std::string&),
+                std::optional<std::string> (*encode)(const T*),
+                const std::function<Lookup<T>()>& query);
+
+  RedisConfig config_;
+  RecordStore* origin_;
+  KeyValueCache* cache_;
+  Metrics* metrics_;
+  LogRateLimiter* limiter_;
+};
+
+}  // namespace mediagate
+
+#endif  // MEDIAGATE_RECORD_SOURCE_H_

@@ -1,0 +1,130 @@
+// PgRecordStore: libpqxx adapter.
+#include "store/pg_record_store.h"
+
+#include "config/conninfo.h"
+
+#include <pqxx/pqxx>
+
+namespace mediagate {
+namespace {
+
+constexpr char kUserStatement[] = "mediagate_user";
+constexpr char kFileStatement[] = "mediagate_file";
+
+// Python's str() of a column value, as the token template expects; NULL is
+// "None".
+std::string FieldText(const pqxx::field& f) { return f.is_null() ? "None" : f.c_str(); }
+
+template <typename T>
+Lookup<T> Classify(const std::exception& e, bool* drop) {
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
+    *drop = true;
+    return Lookup<T>::Unavailable(std::string("connection lost: ") + e.what());
+  }
+  if (dynamic_cast<const pqxx::data_exception*>(&e) != nullptr) {
+    return Lookup<T>::Missing();  // the id cannot even be compared: no such row
+  }
+  // Anything else leaves the connection in an unknown state: start afresh.
+  *drop = true;
+  std::string what = e.what();
+  return Lookup<T>::Unavailable(what.substr(0, what.find('\n')));
+}
+
+}  // namespace
+
+
+
+PgRecordStore::PgRecordStore(const DatabaseConfig& config, std::vector<std::string> field_names)
+    : config_(config),
+      field_names_(std::move(field_names)),
+      backoff_(std::chrono::milliseconds(100), std::chrono::milliseconds(5000)) {}
+
+PgRecordStore::~PgRecordStore() = default;
+
+std::string PgRecordStore::Connect() {
+  if (conn_ && conn_->is_open()) return "";
+  conn_.reset();
+  if (!backoff_.Ready(Backoff::Clock::now())) return "waiting to reconnect: " + last_error_;
+  auto conninfo = BuildConnectionString(config_);
+  if (!conninfo.ok()) return conninfo.status().message();
+  try {
+    auto conn = std::make_unique<pqxx::connection>(*conninfo);
+    conn->prepare(kUserStatement, config_.user_query);
+    conn->prepare(kFileStatement, config_.file_query);
+    conn_ = std::move(conn);
+    backoff_.Success();
+    last_error_.clear();
+    return "";
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    last_error_ = "connect: " + what.substr(0, what.find('\n'));
+    backoff_.Failure(Backoff::Clock::now());
+    return last_error_;
+  }
+}
+
+template <typename T, typename RowToRecord>
+Lookup<T> PgRecordStore::Query(const char* statement, const char* query_name,
+                             const std::string& param, RowToRecord to_record) {
+  if (std::string err = Connect(); !err.empty()) return Lookup<T>::Unavailable(err);
+  bool drop = false;
+  Lookup<T> out;
+  try {
+    pqxx::nontransaction tx(*conn_);
+    const pqxx::result r = tx.exec_prepared(statement, param);
+    return r.empty() ? Lookup<T>::Missing() : to_record(r);
+  } catch (const pqxx::argument_error& e) {  // a column the config promised is absent
+    out = Lookup<T>::Unavailable(std::string(query_name) + " result: " + e.what());
+  } catch (const pqxx::conversion_error& e) {
+    out = Lookup<T>::Unavailable(std::string(query_name) + " result: " + e.what());
+  } catch (const std::exception& e) {
+    out = Classify<T>(e, &drop);
+  }
+  if (drop) conn_.reset();
+  return out;
+}
+
+Lookup<UserRecord> PgRecordStore::FindUser(const std::string& key) {
+  return Query<UserRecord>(kUserStatement, "user_query", key, [this](const pqxx::result& r) {
+    const pqxx::row row = r[0];
+    UserRecord user;
+    for (const std::string& name : field_names_) {
+      user.fields[name] = FieldText(row[name]);  // throws if the column is absent
+    }
+    user.status = FieldText(row["status"]);
+    for (pqxx::row::size_type i = 0; i < row.size(); ++i) {  // optional column
+      if (std::string(r.column_name(i)) == "paid_until" && !row[i].is_null()) {
+        user.paid_until = row[i].as<int64_t>();  // UNIX seconds, or conversion_error
+      }
+    }
+    return Lookup<UserRecord>::Found(std::move(user));
+  });
+}
+
+Lookup<FileRecord> PgRecordStore::FindFile(const std::string& file_id) {
+  return Query<FileRecord>(kFileStatement, "file_query", file_id, [](const pqxx::result& r) {
+    const pqxx::row row = r[0];
+    if (row["object_key"].is_null() || row["version"].is_null()) {
+      return Lookup<FileRecord>::Missing();
+    }
+    return Lookup<FileRecord>::Found(
+        FileRecord{row["object_key"].c_str(), row["version"].c_str()});
+  });
+}
+
+bool PgRecordStore::Ping() {
+  if (!Connect().empty()) return false;
+  try {
+    pqxx::nontransaction tx(*conn_);
+    tx.exec("SELECT 1");
+    return true;
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    last_error_ = what.substr(0, what.find('\n'));
+    conn_.reset();
+    backoff_.Failure(Backoff::Clock::now());
+    return false;
+  }
+}
+
+}  // namespace mediagate

@@ -1,0 +1,97 @@
+// Record JSON encoding (nlohmann::json); exceptions stop here.
+#include "store/record_codec.h"
+
+#include <nlohmann/json.hpp>
+
+#include "base/crypto.h"
+
+namespace mediagate {
+namespace {
+
+using nlohmann::json;
+constexpr int kFormat = 1;
+
+std::optional<std::string> Dump(const json& j) {
+  try {
+    return j.dump();
+  } catch (const json::exception&) {
+    return std::nullopt;  // e.g. invalid UTF-8 in a field
+  }
+}
+
+// Parses and checks the envelope; *found tells which kind of entry it is.
+std::optional<json> Envelope(const std::string& value, bool* found) {
+  try {
+    json j = json::parse(value);
+    if (!j.is_object() || j.value("v", 0) != kFormat || !j.contains("found") ||
+        !j["found"].is_boolean()) {
+      return std::nullopt;
+    }
+    *found = j["found"].get<bool>();
+    return j;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::string UserCacheKey(const std::string& prefix, const std::string& email) {
+  auto digest = Digest(HashAlgorithm::kSha256, email);
+  return prefix + ":v1:user:" + (digest.ok() ? HexEncode(*digest) : std::string("x"));
+}
+
+std::string FileCacheKey(const std::string& prefix, const std::string& file_id) {
+  return prefix + ":v1:file:" + file_id;
+}
+
+std::optional<std::string> EncodeUser(const UserRecord* record) {
+  json j = {{"v", kFormat}, {"found", record != nullptr}};
+  if (record != nullptr) {
+    j["fields"] = json::object();
+    for (const auto& [name, value] : record->fields) j["fields"][name] = value;
+    j["status"] = record->status;
+    if (record->paid_until) j["paid_until"] = *record->paid_until;
+  }
+  return Dump(j);
+}
+
+std::optional<std::string> EncodeFile(const FileRecord* record) {
+  json j = {{"v", kFormat}, {"found", record != nullptr}};
+  if (record != nullptr) {
+    j["object_key"] = record->object_key;
+    j["version"] = record->version;
+  }
+  return Dump(j);
+}
+
+Lookup<UserRecord> DecodeUser(const std::string& value) {
+  bool found = false;
+  auto j = Envelope(value, &found);
+  if (!j) return Lookup<UserRecord>::Unavailable("corrupt cache entry");
+  if (!found) return Lookup<UserRecord>::Missing();
+  try {
+    UserRecord r;
+    for (const auto& [name, v] : j->at("fields").items()) r.fields[name] = v.get<std::string>();
+    r.status = j->at("status").get<std::string>();
+    if (j->contains("paid_until")) r.paid_until = j->at("paid_until").get<int64_t>();
+    return Lookup<UserRecord>::Found(std::move(r));
+  } catch (const json::exception&) {
+    return Lookup<UserRecord>::Unavailable("corrupt cache entry");
+  }
+}
+
+Lookup<FileRecord> DecodeFile(const std::string& value) {
+  bool found = false;
+  auto j = Envelope(value, &found);
+  if (!j) return Lookup<FileRecord>::Unavailable("corrupt cache entry");
+  if (!found) return Lookup<FileRecord>::Missing();
+  try {
+    return Lookup<FileRecord>::Found(FileRecord{j->at("object_key").get<std::string>(),
+                                                j->at("version").get<std::string>()});
+  } catch (const json::exception&) {
+    return Lookup<FileRecord>::Unavailable("corrupt cache entry");
+  }
+}
+
+}  // namespace mediagate

@@ -1,0 +1,131 @@
+// RedisCache: hiredis adapter.
+#include "store/redis_cache.h"
+
+#include <hiredis/hiredis.h>
+
+namespace mediagate {
+namespace {
+
+timeval Millis(int64_t ms) {
+  timeval tv;
+  tv.tv_sec = static_cast<time_t>(ms / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((ms % 1000) * 1000);
+  return tv;
+}
+
+}  // namespace
+
+RedisCache::RedisCache(const RedisConfig& config)
+    : config_(config),
+      backoff_(std::chrono::milliseconds(100), std::chrono::milliseconds(5000)) {}
+
+RedisCache::~RedisCache() {
+  if (ctx_ != nullptr) redisFree(ctx_);
+}
+
+void RedisCache::Drop(const std::string& why) {
+  last_error_ = why;
+  if (ctx_ != nullptr) redisFree(ctx_);
+  ctx_ = nullptr;
+  backoff_.Failure(Backoff::Clock::now());
+}
+
+bool RedisCache::Connect() {
+  if (ctx_ != nullptr) return true;
+  if (!backoff_.Ready(Backoff::Clock::now())) return false;
+  const timeval connect_timeout = Millis(config_.connect_timeout_ms);
+  const std::string& a = config_.address;
+  if (a.compare(0, 5, "unix:") == 0) {
+    ctx_ = redisConnectUnixWithTimeout(a.substr(5).c_str(), connect_timeout);
+  } else {
+    const size_t colon = a.rfind(':');
+    std::string host = a.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+    ctx_ = redisConnectWithTimeout(host.c_str(), std::stoi(a.substr(colon + 1)),
+                                   connect_timeout);
+  }
+  if (ctx_ == nullptr || ctx_->err != 0) {
+    Drop(ctx_ == nullptr ? "cannot allocate redis context"
+                         : std::string("connect ") + a + ": " + ctx_->errstr);
+    return false;
+  }
+  if (redisSetTimeout(ctx_, Millis(config_.command_timeout_ms)) != REDIS_OK) {
+    Drop("cannot set redis command timeout");
+    return false;
+  }
+  auto setup = [this](std::vector<std::string> args) {
+    redisReply* r = Command(args);
+    if (r != nullptr) freeReplyObject(r);
+    return r != nullptr;
+  };
+  if (!config_.password.empty() && !setup({"AUTH", config_.password.Reveal()})) return false;
+  if (config_.database != 0 && !setup({"SELECT", std::to_string(config_.database)})) {
+    return false;
+  }
+  backoff_.Success();
+  last_error_.clear();
+  return true;
+}
+
+redisReply* RedisCache::Command(const std::vector<std::string>& args) {
+  std::vector<const char*> argv;
+  std::vector<size_t> lens;
+  for (const std::string& a : args) {
+    argv.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  auto* reply = static_cast<redisReply*>(
+      redisCommandArgv(ctx_, static_cast<int>(args.size()), argv.data(), lens.data()));
+  if (reply == nullptr) {
+    Drop(std::string("redis ") + args[0] + ": " +
+         (ctx_->err != 0 ? ctx_->errstr : "no reply"));
+    return nullptr;
+  }
+  if (reply->type == REDIS_REPLY_ERROR) {
+    // Never echo the arguments: AUTH carries the password.
+    Drop(std::string("redis ") + args[0] + " error: " +
+         std::string(reply->str, reply->len));
+    freeReplyObject(reply);
+    return nullptr;
+  }
+  return reply;
+}
+
+KeyValueCache::GetState RedisCache::Get(const std::string& key, std::string* value) {
+  if (!Connect()) return GetState::kError;
+  redisReply* r = Command({"GET", key});
+  if (r == nullptr) return GetState::kError;
+  GetState state = GetState::kError;
+  if (r->type == REDIS_REPLY_NIL) {
+    state = GetState::kMiss;
+  } else if (r->type == REDIS_REPLY_STRING) {
+    value->assign(r->str, r->len);
+    state = GetState::kHit;
+  }
+  freeReplyObject(r);
+  return state;
+}
+
+bool RedisCache::Set(const std::string& key, const std::string& value,
+                     int64_t ttl_seconds) {
+  if (!Connect()) return false;
+  redisReply* r = Command({"SET", key, value, "EX", std::to_string(ttl_seconds)});
+  if (r == nullptr) return false;
+  freeReplyObject(r);
+  return true;
+}
+
+Status RedisCache::Delete(const std::vector<std::string>& keys, int64_t* removed) {
+  *removed = 0;
+  if (keys.empty()) return Status::Ok();
+  if (!Connect()) return Status::Unavailable(last_error_);
+  std::vector<std::string> args{"DEL"};
+  args.insert(args.end(), keys.begin(), keys.end());
+  redisReply* r = Command(args);
+  if (r == nullptr) return Status::Unavailable(last_error_);
+  if (r->type == REDIS_REPLY_INTEGER) *removed = r->integer;
+  freeReplyObject(r);
+  return Status::Ok();
+}
+
+}  // namespace mediagate

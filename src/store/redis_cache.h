@@ -1,0 +1,51 @@
+// RedisCache: the KeyValueCache adapter over hiredis.
+//
+// One persistent connection per worker, with connect and command timeouts.
+// Any hiredis error drops the connection; reconnects back off (100 ms doubling
+// to 5 s), and while waiting every call reports kError at once. hiredis's
+// c->err / NULL replies are converted here and nowhere else. Not thread-safe.
+#ifndef MEDIAGATE_REDIS_CACHE_H_
+#define MEDIAGATE_REDIS_CACHE_H_
+
+#include <string>
+#include <vector>
+
+#include "base/backoff.h"
+#include "store/key_value_cache.h"
+#include "mediagate/config.h"
+
+struct redisContext;
+struct redisReply;
+
+namespace mediagate {
+
+class RedisCache : public KeyValueCache {
+ public:
+  explicit RedisCache(const RedisConfig& config);
+  ~RedisCache() override;
+  RedisCache(const RedisCache&) = delete;
+  RedisCache& operator=(const RedisCache&) = delete;
+
+  GetState Get(const std::string& key, std::string* value) override;
+  bool Set(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
+  Status Delete(const std::vector<std::string>& keys, int64_t* removed) override;
+
+  // The last connection or command error, for diagnostics ("" if none).
+  const std::string& last_error() const { return last_error_; }
+
+ private:
+  bool Connect();
+  // Runs one command; nullptr (and the connection dropped) on any error,
+  // including an error reply. The caller frees the reply.
+  redisReply* Command(const std::vector<std::string>& args);
+  void Drop(const std::string& why);
+
+  RedisConfig config_;
+  redisContext* ctx_ = nullptr;
+  Backoff backoff_;
+  std::string last_error_;
+};
+
+}  // namespace mediagate
+
+#endif  // MEDIAGATE_REDIS_CACHE_H_

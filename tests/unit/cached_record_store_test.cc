@@ -1,0 +1,270 @@
+// Tests for CachedRecordStore, the cache-aside lookup in front of PostgreSQL: each
+// degradation rule in record_source.h is one test here, driven through a
+// FakeRecordStore and a FakeCache and observed through their call counts, the
+// entries and TTLs written, and the real Metrics counters.
+#include "store/cached_record_store.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "fakes.h"
+#include "mediagate/metrics.h"
+#include "base/rate_limiter.h"
+#include "store/record_codec.h"
+
+namespace mediagate {
+namespace {
+
+constexpr char kEmail[] = "alice@example.com";
+constexpr char kFileId[] = "ep1";
+constexpr char kPrefix[] = "test";
+
+UserRecord Alice() {
+  UserRecord user;
+  user.fields = {{"id", "1"}, {"uuid", "u-1"}};
+  user.status = "active";
+  user.paid_until = 1735787045;
+  return user;
+}
+
+class CachedRecordStoreTest : public ::testing::Test {
+ protected:
+  CachedRecordStoreTest()
+      : metrics_(Metrics::CreatePrivate()), limiter_(std::chrono::seconds(10)) {
+    config_.key_prefix = kPrefix;
+    config_.user_ttl_seconds = 61;
+    config_.file_ttl_seconds = 301;
+    config_.negative_ttl_seconds = 11;
+    origin_.users[kEmail] = Lookup<UserRecord>::Found(Alice());
+    origin_.files[kFileId] = Lookup<FileRecord>::Found(FileRecord{"shows/ep1.mp3", "v1"});
+  }
+
+  CachedRecordStore Source(KeyValueCache* cache) {
+    return CachedRecordStore(config_, &origin_, cache, metrics_.get(), &limiter_);
+  }
+
+  std::string UserKey(const std::string& email = kEmail) const {
+    return UserCacheKey(kPrefix, email);
+  }
+  std::string FileKey(const std::string& id = kFileId) const {
+    return FileCacheKey(kPrefix, id);
+  }
+  bool Rendered(const std::string& line) const {
+    return metrics_->RenderPrometheus().find("\n" + line + "\n") !=
+           std::string::npos;
+  }
+
+  RedisConfig config_;
+  FakeRecordStore origin_;
+  FakeCache cache_;
+  std::unique_ptr<Metrics> metrics_;
+  LogRateLimiter limiter_;
+};
+
+TEST_F(CachedRecordStoreTest, MissAsksDirectoryAndCachesUserWithUserTtl) {
+  CachedRecordStore source = Source(&cache_);
+  const Lookup<UserRecord> user = source.FindUser(kEmail);
+  ASSERT_EQ(user.state, LookupState::kFound);
+  EXPECT_EQ(user.record.fields, Alice().fields);
+  EXPECT_EQ(origin_.user_calls, 1);
+  ASSERT_EQ(cache_.sets.size(), 1u);
+  EXPECT_EQ(cache_.sets[0].key, UserKey());
+  EXPECT_EQ(cache_.sets[0].ttl_seconds, 61);
+  const Lookup<UserRecord> cached = DecodeUser(cache_.sets[0].value);
+  ASSERT_EQ(cached.state, LookupState::kFound);
+  EXPECT_EQ(cached.record.fields, Alice().fields);
+  EXPECT_EQ(cached.record.status, "active");
+  EXPECT_EQ(cached.record.paid_until, Alice().paid_until);
+  EXPECT_EQ(metrics_->RedisCount(Metrics::CacheResult::kMiss), 1u);
+  EXPECT_TRUE(Rendered("mediagate_postgres_queries_total 1"));
+  EXPECT_TRUE(Rendered("mediagate_postgres_errors_total 0"));
+}
+
+TEST_F(CachedRecordStoreTest, MissCachesFileWithFileTtl) {
+  CachedRecordStore source = Source(&cache_);
+  const Lookup<FileRecord> file = source.FindFile(kFileId);
+  ASSERT_EQ(file.state, LookupState::kFound);
+  EXPECT_EQ(file.record.object_key, "shows/ep1.mp3");
+  EXPECT_EQ(file.record.version, "v1");
+  ASSERT_EQ(cache_.sets.size(), 1u);
+  EXPECT_EQ(cache_.sets[0].key, FileKey());
+  EXPECT_EQ(cache_.sets[0].ttl_seconds, 301);
+  EXPECT_EQ(DecodeFile(cache_.sets[0].value).state, LookupState::kFound);
+}
+
+TEST_F(CachedRecordStoreTest, UnknownUserAndFileAreCachedWithNegativeTtl) {
+  CachedRecordStore source = Source(&cache_);
+  EXPECT_EQ(source.FindUser("nobody@example.com").state, LookupState::kMissing);
+  EXPECT_EQ(source.FindFile("nope").state, LookupState::kMissing);
+  ASSERT_EQ(cache_.sets.size(), 2u);
+  EXPECT_EQ(cache_.sets[0].key, UserKey("nobody@example.com"));
+  EXPECT_EQ(cache_.sets[0].ttl_seconds, 11);
+  EXPECT_EQ(DecodeUser(cache_.sets[0].value).state, LookupState::kMissing);
+  EXPECT_EQ(cache_.sets[1].key, FileKey("nope"));
+  EXPECT_EQ(cache_.sets[1].ttl_seconds, 11);
+  EXPECT_EQ(DecodeFile(cache_.sets[1].value).state, LookupState::kMissing);
+
+  // The negative entries answer the next lookups.
+  EXPECT_EQ(source.FindUser("nobody@example.com").state, LookupState::kMissing);
+  EXPECT_EQ(source.FindFile("nope").state, LookupState::kMissing);
+  EXPECT_EQ(origin_.user_calls, 1);
+  EXPECT_EQ(origin_.file_calls, 1);
+}
+
+TEST_F(CachedRecordStoreTest, HitDoesNotAskDirectory) {
+  const UserRecord alice = Alice();
+  cache_.entries[UserKey()] = *EncodeUser(&alice);
+  CachedRecordStore source = Source(&cache_);
+  const Lookup<UserRecord> user = source.FindUser(kEmail);
+  ASSERT_EQ(user.state, LookupState::kFound);
+  EXPECT_EQ(user.record.fields, alice.fields);
+  EXPECT_EQ(origin_.user_calls, 0);
+  EXPECT_TRUE(cache_.sets.empty());
+  EXPECT_EQ(metrics_->RedisCount(Metrics::CacheResult::kHit), 1u);
+  EXPECT_TRUE(Rendered("mediagate_postgres_queries_total 0"));
+}
+
+TEST_F(CachedRecordStoreTest, SecondLookupIsAHit) {
+  CachedRecordStore source = Source(&cache_);
+  ASSERT_EQ(source.FindFile(kFileId).state, LookupState::kFound);
+  ASSERT_EQ(source.FindFile(kFileId).state, LookupState::kFound);
+  EXPECT_EQ(origin_.file_calls, 1);
+  EXPECT_EQ(metrics_->RedisCount(Metrics::CacheResult::kMiss), 1u);
+  EXPECT_EQ(metrics_->RedisCount(Metrics::CacheResult::kHit), 1u);
+}
+
+TEST_F(CachedRecordStoreTest, CacheErrorFallsBackToDirectoryAndWritesNothing) {
+  cache_.error = true;
+  CachedRecordStore source = Source(&cache_);
+  const Lookup<UserRecord> user = source.FindUser(kEmail);
+  ASSERT_EQ(user.state, LookupState::kFound);
+  EXPECT_EQ(user.record.status, "active");
+  EXPECT_EQ(source.FindFile(kFileId).state, LookupState::kFound);
+  EXPECT_EQ(origin_.user_calls, 1);
+  EXPECT_EQ(origin_.file_calls, 1);
+  EXPECT_TRUE(cache_.sets.empty());
+  EXPECT_EQ(metrics_->RedisCount(Metrics::CacheResult::kError), 2u);
+  EXPECT_EQ(metrics_->RedisCount(Metrics::CacheResult::kMiss), 0u);
+  EXPECT_TRUE(Rendered("mediagate_redis_requests_total{result=\"error\"} 2"));
+}
+
+TEST_F(CachedRecordStoreTest, DirectoryUnavailableOnMissIsUnavailableAndNotCached) {
+  origin_.down = true;
+  CachedRecordStore source = Source(&cache_);
+  const Lookup<UserRecord> user = source.FindUser(kEmail);
+  EXPECT_EQ(user.state, LookupState::kUnavailable);
+  EXPECT_FALSE(user.error.empty());
+  EXPECT_EQ(source.FindFile(kFileId).state, LookupState::kUnavailable);
+  EXPECT_TRUE(cache_.sets.empty());
+  EXPECT_TRUE(cache_.entries.empty());
+  EXPECT_TRUE(Rendered("mediagate_postgres_queries_total 2"));
+  EXPECT_TRUE(Rendered("mediagate_postgres_errors_total 2"));
+}
+
+TEST_F(CachedRecordStoreTest, WarmCacheServesWhileDirectoryIsDown) {
+  CachedRecordStore source = Source(&cache_);
+  ASSERT_EQ(source.FindUser(kEmail).state, LookupState::kFound);
+  ASSERT_EQ(source.FindFile(kFileId).state, LookupState::kFound);
+  origin_.down = true;
+  const Lookup<UserRecord> user = source.FindUser(kEmail);
+  ASSERT_EQ(user.state, LookupState::kFound);
+  EXPECT_EQ(user.record.fields, Alice().fields);
+  const Lookup<FileRecord> file = source.FindFile(kFileId);
+  ASSERT_EQ(file.state, LookupState::kFound);
+  EXPECT_EQ(file.record.object_key, "shows/ep1.mp3");
+  EXPECT_EQ(origin_.user_calls, 1);
+  EXPECT_EQ(origin_.file_calls, 1);
+}
+
+TEST_F(CachedRecordStoreTest, CorruptCacheValueIsRefetchedAndRewritten) {
+  cache_.entries[UserKey()] = "{not json";
+  cache_.entries[FileKey()] = R"({"v":1,"found":true})";
+  CachedRecordStore source = Source(&cache_);
+  const Lookup<UserRecord> user = source.FindUser(kEmail);
+  ASSERT_EQ(user.state, LookupState::kFound);
+  EXPECT_EQ(user.record.fields, Alice().fields);
+  EXPECT_EQ(source.FindFile(kFileId).state, LookupState::kFound);
+  EXPECT_EQ(origin_.user_calls, 1);
+  EXPECT_EQ(origin_.file_calls, 1);
+  EXPECT_EQ(DecodeUser(cache_.entries[UserKey()]).state, LookupState::kFound);
+  EXPECT_EQ(DecodeFile(cache_.entries[FileKey()]).state, LookupState::kFound);
+  EXPECT_EQ(metrics_->RedisCount(Metrics::CacheResult::kHit), 0u);
+}
+
+TEST_F(CachedRecordStoreTest, CorruptCacheValueWithDirectoryDownIsUnavailable) {
+  cache_.entries[UserKey()] = "garbage";
+  origin_.down = true;
+  CachedRecordStore source = Source(&cache_);
+  EXPECT_EQ(source.FindUser(kEmail).state, LookupState::kUnavailable);
+  EXPECT_EQ(cache_.entries[UserKey()], "garbage");
+}
+
+TEST_F(CachedRecordStoreTest, WorksWithoutCache) {
+  CachedRecordStore source = Source(nullptr);
+  EXPECT_EQ(source.FindUser(kEmail).state, LookupState::kFound);
+  EXPECT_EQ(source.FindUser(kEmail).state, LookupState::kFound);
+  EXPECT_EQ(source.FindUser("nobody@example.com").state, LookupState::kMissing);
+  EXPECT_EQ(source.FindFile(kFileId).state, LookupState::kFound);
+  EXPECT_EQ(origin_.user_calls, 3);
+  EXPECT_EQ(origin_.file_calls, 1);
+  EXPECT_EQ(metrics_->RedisCount(Metrics::CacheResult::kHit) +
+                metrics_->RedisCount(Metrics::CacheResult::kMiss) +
+                metrics_->RedisCount(Metrics::CacheResult::kError),
+            0u);
+  origin_.down = true;
+  EXPECT_EQ(source.FindUser(kEmail).state, LookupState::kUnavailable);
+}
+
+TEST_F(CachedRecordStoreTest, BothDownIsUnavailable) {
+  cache_.error = true;
+  origin_.down = true;
+  CachedRecordStore source = Source(&cache_);
+  EXPECT_EQ(source.FindUser(kEmail).state, LookupState::kUnavailable);
+  EXPECT_EQ(source.FindFile(kFileId).state, LookupState::kUnavailable);
+  EXPECT_TRUE(cache_.sets.empty());
+  EXPECT_EQ(metrics_->RedisCount(Metrics::CacheResult::kError), 2u);
+  EXPECT_TRUE(Rendered("mediagate_postgres_errors_total 2"));
+}
+
+TEST_F(CachedRecordStoreTest, CachedMissingUserStaysMissingWhileDirectoryIsDown) {
+  CachedRecordStore source = Source(&cache_);
+  const std::string email = "carol@example.com";
+  ASSERT_EQ(source.FindUser(email).state, LookupState::kMissing);
+
+  // The user signs up, but the directory then goes down: the negative entry
+  // answers, and never turns into a found user.
+  origin_.users[email] = Lookup<UserRecord>::Found(Alice());
+  origin_.down = true;
+  for (int i = 0; i < 3; ++i) {
+    const Lookup<UserRecord> user = source.FindUser(email);
+    EXPECT_EQ(user.state, LookupState::kMissing);
+    EXPECT_TRUE(user.record.fields.empty());
+  }
+  EXPECT_EQ(origin_.user_calls, 1);
+}
+
+TEST_F(CachedRecordStoreTest, UsesEmailDigestNotEmailInKey) {
+  CachedRecordStore source = Source(&cache_);
+  source.FindUser(kEmail);
+  ASSERT_EQ(cache_.entries.size(), 1u);
+  const std::string& key = cache_.entries.begin()->first;
+  EXPECT_EQ(key.rfind("test:v1:user:", 0), 0u) << key;
+  EXPECT_EQ(key.find(kEmail), std::string::npos) << key;
+}
+
+TEST_F(CachedRecordStoreTest, UnencodableRecordIsServedButNotCached) {
+  UserRecord odd = Alice();
+  odd.fields["uuid"] = "\xff\xfe";
+  origin_.users[kEmail] = Lookup<UserRecord>::Found(odd);
+  CachedRecordStore source = Source(&cache_);
+  const Lookup<UserRecord> user = source.FindUser(kEmail);
+  ASSERT_EQ(user.state, LookupState::kFound);
+  EXPECT_EQ(user.record.fields.at("uuid"), "\xff\xfe");
+  EXPECT_TRUE(cache_.sets.empty());
+}
+
+}  // namespace
+}  // namespace mediagate
