@@ -4,7 +4,7 @@
 // presign <= 4 us. bench/run prints the medians and the ratios.
 #include <benchmark/benchmark.h>
 
-#include "crypto.h"
+#include "base/crypto.h"
 #include "mediagate/config.h"
 #include "mediagate/media_url.h"
 #include "mediagate/presigner.h"

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "base64url.h"
+#include "base/base64url.h"
 #include "mediagate/media_url.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
