@@ -1,0 +1,26 @@
+"""mgstack: the one package that brings up mediagate's stack for the demo
+(scripts/demo), every test suite (tests/) and the benches (bench/), as
+pgbouncer's test/utils.py does for its tests.
+
+  processes    Processes (servers recorded by PID in STATE/pids), wait_until, free_port
+  clients      http, fcgi (as nginx's auth_request), redis_client (python3-redis), Metrics
+  postgres, redis_server, mediagate, nginx, s3store   one class per server
+  schema       rows of the built-in schema        stack   the whole stack (demo, e2e)
+  demo         scripts/demo's data and report     __main__  python3 -m mgstack ...
+  bench        the responder benches' stack       testing   unittest helpers (log checks)
+
+Import it with scripts/ on sys.path. Only Debian's Python packages are used.
+"""
+from .clients import (FcgiError, Metrics, Response, b64_email, fcgi, header, http,  # noqa: F401
+                      media_path, s3_quote)
+from .mediagate import Mediagate, deep_merge, to_toml  # noqa: F401
+from .nginx import Nginx  # noqa: F401
+from .postgres import Postgres  # noqa: F401
+from .processes import (Abort, Processes, StackError, alive, child_env, children,  # noqa: F401
+                        exit_on_signals, free_port, group_members, port_open, read_text, tail,
+                        wait_until, write_file)
+from .redis_server import Redis  # noqa: F401
+from .s3store import S3Store  # noqa: F401
+from .schema import DAY, Schema, User, sql_literal, token_fields  # noqa: F401
+
+

@@ -1,0 +1,136 @@
+"""Clients of the stack: HTTP (nginx), FastCGI (mediagate, as nginx's
+auth_request asks it), Redis (Debian's python3-redis), Prometheus text, and
+the premium link format. Each call opens its own connection; thread-safe.
+"""
+import base64
+import re
+import socket
+import struct
+import urllib.parse
+from collections import namedtuple
+from http.client import HTTPConnection
+
+# headers: a list of (name, value) for HTTP, a dict of lower-case names for FastCGI.
+Response = namedtuple("Response", "status headers body")
+
+
+def b64_email(address):
+    return base64.urlsafe_b64encode(address.encode()).rstrip(b"=").decode()
+
+
+def media_path(email, file_id, token, name="episode.mp3", prefix="/premium_media"):
+    """A premium link's path: PREFIX/<base64url(email)>/<file id>/<token>/<name>."""
+    return f"{prefix}/{b64_email(email)}/{file_id}/{token}/{name}"
+
+
+def s3_quote(key):
+    """An object key as SigV4 (and mediagate's local upstream) encode it in a path."""
+    return urllib.parse.quote(key, safe="/~")
+
+
+def http(port, path, method="GET", headers=None, body=None, timeout=30):
+    """One request to 127.0.0.1:port on a fresh connection; never follows redirects."""
+    conn = HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        return Response(resp.status, resp.getheaders(), resp.read())
+    finally:
+        conn.close()
+
+
+def header(resp, name):
+    """First value of an HTTP response header (case-insensitive), or None."""
+    return next((v for k, v in resp.headers if k.lower() == name.lower()), None)
+
+
+class FcgiError(AssertionError):
+    """The request got no FastCGI answer at all (no connection, timeout, garbage)."""
+
+
+def _fcgi_record(rtype, content):
+    return struct.pack("!BBHHBx", 1, rtype, 1, len(content), 0) + content
+
+
+def _fcgi_length(n):
+    return bytes([n]) if n < 128 else struct.pack("!I", n | 0x80000000)
+
+
+def fcgi(socket_path, uri, method="GET", remote_addr="127.0.0.1", extra_env=None, timeout=10):
+    """One FastCGI responder request over a unix socket, with the parameters
+    nginx's auth_request sends. Returns Response(status, {lower name: value},
+    body text); no Status header means 200. Raises FcgiError without an answer."""
+    params = {"REQUEST_URI": uri, "REQUEST_METHOD": method, "REMOTE_ADDR": remote_addr,
+              "REMOTE_PORT": "40000", "DOCUMENT_URI": "/_mediagate_auth",
+              "SCRIPT_NAME": "/_mediagate_auth", "QUERY_STRING": "",
+              "SERVER_PROTOCOL": "HTTP/1.1", "GATEWAY_INTERFACE": "CGI/1.1",
+              "SERVER_NAME": "localhost", "SERVER_PORT": "80", "CONTENT_LENGTH": ""}
+    params.update(extra_env or {})
+    pairs = b"".join(_fcgi_length(len(k.encode())) + _fcgi_length(len(v.encode()))
+                     + k.encode() + v.encode() for k, v in params.items())
+    msg = (_fcgi_record(1, struct.pack("!HB5x", 1, 0)) + _fcgi_record(4, pairs)
+           + _fcgi_record(4, b"") + _fcgi_record(5, b""))
+    raw = b""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout)
+            s.connect(socket_path)
+            s.sendall(msg)
+            while chunk := s.recv(65536):
+                raw += chunk
+    except OSError as exc:
+        raise FcgiError(f"no FastCGI answer for {method} {uri[:200]}: {exc!r}") from exc
+    out, ended = b"", False
+    while len(raw) >= 8 and not ended:
+        _, rtype, _, clen, plen = struct.unpack("!BBHHB", raw[:7])
+        out += raw[8:8 + clen] if rtype == 6 else b""
+        ended, raw = rtype == 3, raw[8 + clen + plen:]
+    head, sep, body = out.partition(b"\r\n\r\n")
+    if not ended or not sep:
+        raise FcgiError(f"no complete FastCGI answer for {method} {uri[:200]}: {out[:300]!r}")
+    headers = {}
+    for line in head.decode("latin-1").split("\r\n"):
+        name, colon, value = line.partition(":")
+        if not colon:
+            raise FcgiError(f"malformed header line {line!r} in {out[:300]!r}")
+        headers[name.strip().lower()] = value.strip()
+    status = int(headers.get("status", "200").split()[0])
+    return Response(status, headers, body.decode("utf-8", "replace"))
+
+
+def redis_client(socket_path, timeout=2.0):
+    """A redis-py client (python3-redis) on a unix socket; replies as str."""
+    import redis
+    return redis.Redis(unix_socket_path=socket_path, decode_responses=True,
+                       socket_timeout=timeout, socket_connect_timeout=timeout)
+
+
+_SAMPLE_RE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\S+)?$')
+_LABEL_RE = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+class Metrics:
+    """Parsed Prometheus text exposition."""
+
+    def __init__(self, text):
+        self.samples = []  # (name, {labels}, value)
+        for line in text.splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            m = _SAMPLE_RE.match(line)
+            if not m:
+                raise AssertionError(f"not a Prometheus sample line: {line!r}")
+            self.samples.append((m.group(1), dict(_LABEL_RE.findall(m.group(2) or "")),
+                                 float(m.group(3))))
+
+    def find(self, name, **labels):
+        return [(lb, v) for n, lb, v in self.samples
+                if n == name and all(lb.get(k) == str(x) for k, x in labels.items())]
+
+    def has(self, name, **labels):
+        return bool(self.find(name, **labels))
+
+    def get(self, name, **labels):
+        """Sum of the samples of `name` whose labels include `labels` (0 if none)."""
+        return sum(v for _, v in self.find(name, **labels))

@@ -1,0 +1,162 @@
+"""scripts/demo's Python half: demo data, the start report, status and stop."""
+import hashlib
+import os
+import random
+import sys
+import time
+
+from .clients import http
+from .processes import Processes, log
+from .schema import DAY
+from .stack import REPO, Stack, others_can_traverse, settings, stop_state
+
+
+def demo_bytes(size, seed):
+    """Deterministic pseudo-random bytes (the same on every run)."""
+    return random.Random(seed).randbytes(size)
+
+
+EPISODE_SIZE = 3 * 1024 * 1024
+DEMO_FILES = (
+    # file id, object key, title, mime type, bytes
+    ("episode-1", "shows/demo/episode-1.mp3", "Episode 1: Hello, subscribers",
+     "audio/mpeg", lambda: demo_bytes(EPISODE_SIZE, "mediagate demo episode 1")),
+    ("episode-2", "shows/demo/episode-2.mp3", "Episode 2: Small and fast",
+     "audio/mpeg", lambda: demo_bytes(256 * 1024, "mediagate demo episode 2")),
+    ("show-notes", "shows/demo/show-notes.txt", "Show notes", "text/plain",
+     lambda: b"Show notes for the mediagate demo.\n"
+             b"Episode 1 is 3 MiB of deterministic pseudo-random bytes, fetched and\n"
+             b"cached by nginx in 1 MiB slices; episode 2 is 256 KiB.\n"),
+)
+DEMO_USERS = (
+    # email, status, current_period_end in days from now
+    ("alice@example.com", "active", 30),
+    ("bob@example.com", "canceled", -30),     # paid period + 3 days grace are over
+    ("carol@example.com", "past_due", -1),    # inside paid period + 3 days grace
+)
+
+
+def default_state():
+    """REPO/.state/demo, or /var/tmp/mediagate-demo-<hash> when the servers'
+    users could not reach the repository (e.g. a clone under /root)."""
+    wanted = os.path.join(REPO, ".state", "demo")
+    if others_can_traverse(os.path.dirname(wanted)):
+        return wanted
+    return f"/var/tmp/mediagate-demo-{hashlib.sha256(REPO.encode()).hexdigest()[:8]}"
+
+
+def seed_demo(stack):
+    """Idempotent demo data: three subscribers, three files, alice's feed.
+    Returns {"users": {email: User}, "files": {id: (key, title, mime, bytes)},
+    "feed": path}."""
+    users = {e: stack.db.add_user(e, s, d * DAY) for e, s, d in DEMO_USERS}
+    files = {}
+    for file_id, key, title, mime, make in DEMO_FILES:
+        files[file_id] = (key, title, mime, make())
+        stack.add_media(file_id, key, files[file_id][3], title)  # same bytes again: harmless
+    # Records cached before this run (e.g. Alice revoked by hand) go at once.
+    for address in users:
+        stack.mediagate.invalidate(user=address)
+    for file_id in files:
+        stack.mediagate.invalidate(file=file_id)
+    alice = users["alice@example.com"]
+    feed = stack.write_feed("alice.rss", "mediagate demo podcast (Alice's private feed)", [
+        (files[i][1], stack.url(stack.premium_path(alice, i, f"{i}.mp3")), len(files[i][3]),
+         files[i][2]) for i in ("episode-1", "episode-2")])
+    return {"users": users, "files": files, "feed": feed}
+
+
+def start(state, binary, backend, port):
+    stack = Stack(state, binary, backend=backend, http_port=port)
+    t0 = time.monotonic()
+    try:
+        stack.start()
+        data = seed_demo(stack)
+    except BaseException:
+        log(f"start failed; logs are in {stack.logs}. Stopping what was started.")
+        stack.stop()
+        raise
+    alice, bob, carol = (data["users"][e] for e, _, _ in DEMO_USERS)
+    u = {
+        "alice": stack.url(stack.premium_path(alice, "episode-1", "episode-1.mp3")),
+        "bob": stack.url(stack.premium_path(bob, "episode-1", "episode-1.mp3")),
+        "carol": stack.url(stack.premium_path(carol, "episode-1", "episode-1.mp3")),
+        "notes": stack.url(stack.premium_path(alice, "show-notes", "show-notes.txt")),
+        "missing": stack.url(stack.premium_path(alice, "no-such-file", "nothing.mp3")),
+        "feed": stack.url(data["feed"]), "metrics": stack.url("/mediagate/metrics"),
+    }
+
+    def check(url, expect, headers=None):
+        try:
+            r = http(stack.http_port, url.split(str(stack.http_port), 1)[1], headers=headers)
+            return "ok" if r.status == expect else f"UNEXPECTED {r.status}"
+        except OSError as exc:
+            return f"FAILED ({exc})"
+    storage = (f"OpenStack Swift + s3api on http://{stack.storage_origin} (verifies SigV4)"
+               if backend == "s3" else
+               f"local media dir {stack.media_dir} served on http://{stack.storage_origin}")
+    checks = [
+        ("Alice (active) downloads episode 1 (3 MiB) -> 200",
+         f"curl -o episode-1.mp3 '{u['alice']}'", check(u["alice"], 200)),
+        ("Bob (canceled, paid period ended 30 days ago) -> 403",
+         f"curl -i '{u['bob']}'", check(u["bob"], 403)),
+        ("Carol (past_due, period ended yesterday, 3 days grace) -> 200",
+         f"curl -sS -o /dev/null -w '%{{http_code}}\\n' '{u['carol']}'", check(u["carol"], 200)),
+        ("A Range request, the first 100 bytes -> 206",
+         f"curl -sS -r 0-99 -o /dev/null -w '%{{http_code}} %{{size_download}} bytes\\n' "
+         f"'{u['alice']}'", check(u["alice"], 206, headers={"Range": "bytes=0-99"})),
+        ("Show notes (a small text file) -> 200", f"curl '{u['notes']}'", check(u["notes"], 200)),
+        ("An unknown file -> 404", f"curl -i '{u['missing']}'", check(u["missing"], 404)),
+        ("Alice's podcast feed; its enclosures are her premium links (paste it into a "
+         "podcast app on this machine)", f"curl '{u['feed']}'", check(u["feed"], 200)),
+        ("Metrics, Prometheus text (loopback only)", f"curl '{u['metrics']}'",
+         check(u["metrics"], 200)),
+    ]
+    out = [f"\nmediagate demo is running ({time.monotonic() - t0:.1f} s)",
+           f"  nginx:     http://127.0.0.1:{stack.http_port}/",
+           f"  storage:   {storage}",
+           f"  state:     {stack.state} (logs in {stack.logs})", ""]
+    for title, cmd, result in checks:
+        out += [f"# {title}   [{result}]", f"  {cmd}", ""]
+    scripts = os.path.join(REPO, "scripts")
+    out += ["# Revoke Alice's access at once: cancel her subscription, then drop her cached record",
+            f"  PYTHONPATH={scripts} {sys.executable} -m mgstack demo psql {state} "
+            "\"UPDATE mediagate_subscriptions SET status='canceled', current_period_end="
+            f"now() - interval '30 days' WHERE user_id={alice.id}\"",
+            f"  {stack.binary} invalidate --config {stack.config_path} --user alice@example.com",
+            "  (without invalidate, the cached record expires after redis.user_ttl_seconds = 60)",
+            "  Run scripts/demo again to restore the demo data.", "",
+            "# Status and stop", "  scripts/demo status", "  scripts/demo stop", ""]
+    print("\n".join(out))
+    bad = [t for t, _, r in checks if r != "ok"]
+    if bad:
+        log("some demo requests did not answer as expected: " + "; ".join(bad))
+    return 1 if bad else 0
+
+
+def status(state):
+    procs, conf = Processes(state), settings(state)
+    print(f"state: {state}")
+    if conf:
+        print(f"backend: {conf.get('backend')}, nginx on 127.0.0.1:{conf.get('http_port')}")
+    running = 0
+    for name in ("postgres", "redis", "mediagate", "nginx"):
+        pid = procs.pid(name)
+        running += bool(pid)
+        print(f"  {name:10} {'running, pid ' + str(pid) if pid else 'stopped'}")
+    if conf.get("backend") == "s3":
+        s3 = os.path.exists(os.path.join(state, "s3", "pids"))
+        running += s3
+        print(f"  {'s3 (swift)':10} {'running' if s3 else 'stopped'}")
+    return 0 if running else 3
+
+
+def stop(state):
+    stop_state(state)
+    print(f"mediagate demo stopped ({state})")
+    return 0
+
+
+def psql(state, sql):
+    print(Stack(state, None, backend=settings(state).get("backend", "s3")).psql(sql))
+    return 0
