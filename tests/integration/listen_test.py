@@ -13,14 +13,20 @@ import re
 import signal
 import socket
 import stat
-import subprocess
 import sys
-import time
-import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import MediagateTestCase, REGISTRY, wait_until  # noqa: E402
+from harness import MediagateTestCase, mg, wait_until  # noqa: E402
+
+
+def bound_socket(test, name, kind=socket.SOCK_STREAM):
+    """A unix socket bound in the test's stack dir, closed after the test."""
+    path = test.stack.path(name)
+    sock = socket.socket(socket.AF_UNIX, kind)
+    sock.bind(path)
+    test.addCleanup(sock.close)
+    return sock, path
 
 
 class SocketSourceTest(MediagateTestCase):
@@ -33,16 +39,16 @@ class SocketSourceTest(MediagateTestCase):
         cls.user = cls.create_user("listen@example.com")
         cls.create_media("ep1", "shows/ep1.mp3")
 
-    def serve_and_check(self, argv, socket_path, env=None, pass_fds=()):
+    def serve_and_check(self, argv, socket_path, pass_fds=()):
         log = self.stack.path("listen.log")
-        proc = REGISTRY.spawn("serve", argv, log_path=log, env=env, pass_fds=pass_fds)
-        self.addCleanup(REGISTRY.stop, proc)
-        wait_until(lambda: len(harness.children_of(proc.pid)) == 2, 10, 0.05, "2 workers")
-        r = harness.fcgi(socket_path, self.media_uri(self.user.email, "ep1",
-                                                     self.token_for(self.user)))
-        self.assertEqual(r.status, 200, f"{r}\n{self.stack.tail(log)}")
+        proc = self.stack.procs.spawn("serve", argv, log, pass_fds=pass_fds)
+        self.addCleanup(self.stack.procs.stop, "serve")
+        wait_until(lambda: len(mg.children(proc.pid)) == 2, 10, "2 workers")
+        r = mg.fcgi(socket_path, self.media_uri(self.user.email, "ep1", self.token_for(self.user)))
+        self.assertEqual(r.status, 200, f"{r}\n{mg.tail(log)}")
         self.assertIn("x-mediagate-upstream", r.headers)
         return proc
+
 
     def test_fd0_from_spawn_fcgi(self):
         sock = self.stack.path("spawn.sock")
@@ -55,11 +61,8 @@ class SocketSourceTest(MediagateTestCase):
             self.assertIn(b"serve", fh.read())
 
     def test_systemd_socket_activation(self):
-        sock_path = self.stack.path("activated.sock")
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        listener.bind(sock_path)
+        listener, sock_path = bound_socket(self, "activated.sock")
         listener.listen(64)
-        self.addCleanup(listener.close)
         # fd 3 must be the socket and LISTEN_PID the server's own PID, which
         # only the exec'ing shell knows.
         script = f'exec 3<&{listener.fileno()}; LISTEN_PID=$$ LISTEN_FDS=1 exec "$@"'
@@ -79,20 +82,15 @@ class SocketSourceTest(MediagateTestCase):
         self.assertEqual(st.st_uid, pwd.getpwnam("nobody").pw_uid)
         self.assertEqual(st.st_gid, grp.getgrnam("nogroup").gr_gid)
 
-    def test_fd0_not_a_socket_is_a_clear_error(self):
-        r = subprocess.run([self.stack.binary, "serve", "--config", self.stack.config_path],
-                           stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                           timeout=20, env=harness.child_env())
-        self.assertNotEqual(r.returncode, 0)
-        self.assertIn("fd 0 is not a listening socket", r.stderr)
-
-    def test_bad_socket_owner_is_a_clear_error(self):
-        r = subprocess.run([self.stack.binary, "serve", "--config", self.stack.config_path,
-                            "--listen", f"unix:{self.stack.path('x.sock')}",
-                            "--socket-owner", "no-such-user-here"],
-                           capture_output=True, text=True, timeout=20, env=harness.child_env())
-        self.assertNotEqual(r.returncode, 0)
-        self.assertIn("no user no-such-user-here", r.stderr)
+    def test_serve_errors_are_clear(self):
+        serve = ["serve", "--config", self.stack.config_path]
+        for args, message in (([], "fd 0 is not a listening socket"),
+                              (["--listen", f"unix:{self.stack.path('x.sock')}", "--socket-owner",
+                                "no-such-user-here"], "no user no-such-user-here")):
+            with self.subTest(message):
+                r = self.stack.mediagate.cli(*serve, *args, check=False, timeout=20)
+                self.assertNotEqual(r.returncode, 0)
+                self.assertIn(message, r.stderr)
 
 
 class NotifyTest(MediagateTestCase):
@@ -102,18 +100,14 @@ class NotifyTest(MediagateTestCase):
     SERVE = False
 
     def test_notify_lifecycle(self):
-        path = self.stack.path("notify.sock")
-        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        notify.bind(path)
+        notify, path = bound_socket(self, "notify.sock", socket.SOCK_DGRAM)
         notify.settimeout(10)
-        self.addCleanup(notify.close)
-        env = harness.child_env(NOTIFY_SOCKET=path)
         sock = self.stack.path("n.sock")
-        proc = REGISTRY.spawn("serve", [self.stack.binary, "serve", "--config",
-                                        self.stack.config_path, "--listen", f"unix:{sock}",
-                                        "--workers", "1"],
-                              log_path=self.stack.path("notify.log"), env=env)
-        self.addCleanup(REGISTRY.stop, proc)
+        proc = self.stack.procs.spawn("serve", [
+            self.stack.binary, "serve", "--config", self.stack.config_path, "--listen",
+            f"unix:{sock}", "--workers", "1"], self.stack.path("notify.log"),
+            env=mg.child_env(NOTIFY_SOCKET=path))
+        self.addCleanup(self.stack.procs.stop, "serve")
 
         def next_message():
             return notify.recv(4096).decode()
@@ -136,10 +130,11 @@ class CrashLoopTest(MediagateTestCase):
     def test_backoff_grows(self):
         offset = self.stack.log_offset()
         for _ in range(4):
-            pids = self.stack.wait_for_workers(1, timeout=15)
+            pids = self.stack.mediagate.wait_for_workers(1, timeout=15)
             os.kill(pids[0], signal.SIGKILL)
-            wait_until(lambda: pids[0] not in self.stack.worker_pids(), 5, 0.02, "worker gone")
-        self.stack.wait_for_workers(1, timeout=15)
+            wait_until(lambda: pids[0] not in self.stack.mediagate.worker_pids(), 5,
+                       "worker gone", 0.02)
+        self.stack.mediagate.wait_for_workers(1, timeout=15)
         delays = [int(d) for d in re.findall(r"restarting in (\d+) ms",
                                              self.stack.log_since(offset))]
         self.assertEqual(len(delays), 4, self.stack.log_since(offset))
@@ -159,7 +154,7 @@ class ClientAddressTest(MediagateTestCase):
                             extra_env={"HTTP_X_FORWARDED_FOR": forwarded})
         self.assertEqual(r.headers.get("x-mediagate-reason"), "bad_request")
         return wait_until(lambda: re.search(r"deny reason=bad_request.*",
-                                            self.stack.log_since(offset)), 5, 0.05,
+                                            self.stack.log_since(offset)), 5,
                           "denial log line").group(0)
 
     def test_trusted_proxy_header_is_used(self):

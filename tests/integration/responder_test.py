@@ -9,7 +9,7 @@ usage: /usr/bin/python3 tests/integration/responder_test.py --binary PATH/TO/med
 
 Every TestCase class gets its own PostgreSQL 15 cluster, redis-server and
 `mediagate serve --listen unix:... --workers N` in /tmp/mgit-XXXXXX (see
-harness.py), talks to it with cgi-fcgi exactly as nginx auth_request would, and
+harness.py), talks to it over FastCGI exactly as nginx auth_request would, and
 stops everything afterwards (--keep-tmp keeps the dir with the logs). Needs root
 and the packages of `scripts/install-deps test`.
 
@@ -25,9 +25,7 @@ What is tested (the responder's contract):
   MigrateTest             `mediagate migrate` creates the built-in schema, idempotently
   DjangoSchemaTest        the seed's Django tables and a token minted by real Django
   DjangoTokenCompatTest   `token make` == Django for the seed's generator (no servers)
-
-To check the suite itself without mediagate, run it against the stdlib stand-in
-written from the same spec: --binary tests/integration/mock_mediagate.py
+  HarnessCleanupTest      the harness stops what it started, even orphaned workers
 """
 import base64
 import json
@@ -110,7 +108,7 @@ class DecisionTest(MediagateTestCase):
     def test_cache_entries_use_key_prefix(self):
         user = self.create_user(self.new_email(), "active")
         self.assert_allowed(self.request_media(user, "ep1"))
-        keys = self.stack.redis("KEYS", "*")
+        keys = self.stack.redis.call("KEYS", "*")
         self.assertTrue(keys, "nothing was cached in Redis")
         self.assertEqual([k for k in keys if not k.startswith("mgtest")], [])
 
@@ -350,9 +348,9 @@ class DegradationRedisTest(MediagateTestCase):
         errors_before = self.metrics().get("mediagate_redis_requests_total", result="error")
 
         offset = s.log_offset()
-        s.kill_redis()
+        s.redis.stop(signal.SIGKILL)
         check_all(30, "redis down")
-        self.assertEqual(s.fcgi(s.health_path).status, 200, "health depends on PostgreSQL only")
+        self.assertEqual(s.fcgi(s.mediagate.health_path).status, 200, "health depends on PostgreSQL only")
         m = self.metrics()
         self.assertGreater(m.get("mediagate_redis_requests_total", result="error"), errors_before)
         redis_lines = [line for line in s.log_since(offset).splitlines()
@@ -361,14 +359,14 @@ class DegradationRedisTest(MediagateTestCase):
         self.assertLess(len(redis_lines), 5, "Redis failures must be rate-limited in the log:\n"
                         + "\n".join(redis_lines))
 
-        s.start_redis()
+        s.redis.start()
         hits_before = self.metrics().get("mediagate_redis_requests_total", result="hit")
 
         def cache_used_again():
             check_all(len(cases), "redis back")
             return self.metrics().get("mediagate_redis_requests_total", result="hit") > hits_before
-        wait_until(cache_used_again, 15, 0.2, "Redis hits to increase after the restart")
-        self.assertTrue(s.redis("KEYS", "mgtest*"), "nothing cached after the restart")
+        wait_until(cache_used_again, 15, "Redis hits to increase after the restart", 0.2)
+        self.assertTrue(s.redis.call("KEYS", "mgtest*"), "nothing cached after the restart")
 
 
 class DegradationPostgresTest(MediagateTestCase):
@@ -388,8 +386,8 @@ class DegradationPostgresTest(MediagateTestCase):
             self.stack.ensure_running()
 
     def wait_health(self, status):
-        return wait_until(lambda: self.stack.fcgi(self.stack.health_path).status == status, 10,
-                          0.1, f"health {status}")
+        return wait_until(lambda: self.stack.fcgi(self.stack.mediagate.health_path).status
+                          == status, 10, f"health {status}", 0.1)
 
     def test_postgres_down_warm_cache_still_decides(self):
         s = self.stack
@@ -401,7 +399,7 @@ class DegradationPostgresTest(MediagateTestCase):
         self.assert_denied(s.fcgi(ghost_uri), "unknown_user")
         good_tok, gone_tok = self.token_for(good), self.token_for(gone)
 
-        s.stop_postgres()
+        s.postgres.stop()
         for _ in range(4):  # both workers
             self.assert_allowed(self.request_media(good, "ep1", token=good_tok), OBJECT_KEY)
             self.assert_denied(self.request_media(gone, "ep1", token=gone_tok),
@@ -419,7 +417,7 @@ class DegradationPostgresTest(MediagateTestCase):
         self.assert_allowed(self.request_media(a, "ep1", tokens[a.email]))
         self.assert_allowed(self.request_media(b, "ep2", tokens[b.email]))
 
-        s.stop_postgres()
+        s.postgres.stop()
         self.assert_denied(self.request_media(cold, "ep1", tokens[cold.email]), "unavailable")
         self.assert_denied(self.request_media(a, "ep3", tokens[a.email]), "unavailable")
         self.assert_allowed(self.request_media(a, "ep1", tokens[a.email]))
@@ -431,17 +429,17 @@ class DegradationPostgresTest(MediagateTestCase):
 
     def test_health_503_while_postgres_down_then_recovers(self):
         s = self.stack
-        r = s.fcgi(s.health_path)
+        r = s.fcgi(s.mediagate.health_path)
         self.assertEqual((r.status, r.body.strip()), (200, "ok"))
-        s.stop_postgres()
+        s.postgres.stop()
         self.wait_health(503)
         for _ in range(4):
-            self.assertEqual(s.fcgi(s.health_path).status, 503)
-        s.start_postgres()
+            self.assertEqual(s.fcgi(s.mediagate.health_path).status, 503)
+        s.postgres.start()
         self.wait_health(200)
         later = self.create_user(self.new_email("later"), "active")
-        wait_until(lambda: self.request_media(later, "ep1").status == 200, 10, 0.1,
-                   "a cold user to be allowed once PostgreSQL is back")
+        wait_until(lambda: self.request_media(later, "ep1").status == 200, 10,
+                   "a cold user to be allowed once PostgreSQL is back", 0.1)
         self.assert_allowed(self.request_media(later, "ep1"))
 
     def test_both_down_is_unavailable(self):
@@ -452,18 +450,18 @@ class DegradationPostgresTest(MediagateTestCase):
         self.assert_allowed(self.request_media(good, "ep1", good_tok))
         self.assert_denied(self.request_media(gone, "ep1", gone_tok), "inactive")
 
-        s.kill_redis()
-        s.stop_postgres()
+        s.redis.stop(signal.SIGKILL)
+        s.postgres.stop()
         for _ in range(4):
             self.assert_denied(self.request_media(good, "ep1", good_tok), "unavailable")
             self.assert_denied(self.request_media(gone, "ep1", gone_tok),
                                ("inactive", "unavailable"))
         self.wait_health(503)
 
-        s.start_redis()
-        s.start_postgres()
-        wait_until(lambda: self.request_media(good, "ep1", good_tok).status == 200, 15, 0.1,
-                   "allow once both are back")
+        s.redis.start()
+        s.postgres.start()
+        wait_until(lambda: self.request_media(good, "ep1", good_tok).status == 200, 15,
+                   "allow once both are back", 0.1)
         self.assert_denied(self.request_media(gone, "ep1", gone_tok), "inactive")
 
 
@@ -480,11 +478,11 @@ class MetricsHealthTest(MediagateTestCase):
 
     def test_health_ok(self):
         for _ in range(4):
-            r = self.stack.fcgi(self.stack.health_path)
+            r = self.stack.fcgi(self.stack.mediagate.health_path)
             self.assertEqual((r.status, r.body.strip()), (200, "ok"))
 
     def test_metrics_lists_every_series(self):
-        r = self.stack.fcgi(self.stack.metrics_path)
+        r = self.stack.fcgi(self.stack.mediagate.metrics_path)
         self.assertEqual(r.status, 200)
         self.assertTrue(r.headers.get("content-type", "").startswith("text/plain"), r.headers)
         m = harness.Metrics(r.body)
@@ -611,49 +609,63 @@ class ProcessTest(MediagateTestCase):
     def restore_config(self):
         s = self.stack
         s.write_config(self.CONFIG)
-        if s.serve_running():
-            s.signal_master(signal.SIGHUP)
-            wait_until(lambda: self.lapsed_status().status == 403, 10, 0.1,
-                       "the base config to be back")
-            s.wait_for_workers()
+        if s.mediagate.running():
+            s.mediagate.signal(signal.SIGHUP)
+            wait_until(lambda: self.lapsed_status().status == 403, 10,
+                       "the base config to be back", 0.1)
+            s.mediagate.wait_for_workers()
 
     def test_worker_sigkill_is_replaced(self):
         s = self.stack
         restarts = self.metrics().get("mediagate_worker_restarts_total")
-        workers = s.wait_for_workers()
+        workers = s.mediagate.wait_for_workers()
         victim = workers[0]
         os.kill(victim, signal.SIGKILL)
         for _ in range(10):
             self.assert_allowed(s.fcgi(self.steady_uri), OBJECT_KEY)
-        new = s.wait_for_workers(exclude=[victim], timeout=2.5)
+        new = s.mediagate.wait_for_workers(exclude=[victim], timeout=2.5)
         self.assertEqual(len(set(new) - set(workers)), 1, f"{workers} -> {new}")
-        self.assertTrue(s.serve_running())
+        self.assertTrue(s.mediagate.running())
         wait_until(lambda: self.metrics().get("mediagate_worker_restarts_total") >= restarts + 1,
-                   3, 0.1, "mediagate_worker_restarts_total to increase")
+                   3, "mediagate_worker_restarts_total to increase", 0.1)
         for _ in range(6):
             self.assert_allowed(s.fcgi(self.steady_uri), OBJECT_KEY)
 
     def test_sighup_good_config_reloads_without_failed_requests(self):
         s = self.stack
         self.assert_denied(self.lapsed_status(), "inactive")
-        master = s.master_pid
-        traffic = harness.BackgroundRequests(s, self.steady_uri)
-        traffic.start()
+        master = s.mediagate.master_pid
+        done, failures, answers = threading.Event(), [], []
+
+        def traffic():  # the same request in a loop; anything but 200 is a failure
+            while not done.is_set():
+                try:
+                    answer = s.fcgi(self.steady_uri)
+                except Exception as exc:  # noqa: BLE001 - a failed request is a finding
+                    answer = repr(exc)
+                answers.append(answer)
+                if getattr(answer, "status", None) != 200:
+                    failures.append(answer)
+                time.sleep(0.01)
+        thread = threading.Thread(target=traffic, daemon=True)
+        thread.start()
         try:
             time.sleep(0.3)
             self.addCleanup(self.restore_config)
             s.write_config(harness.deep_merge(self.CONFIG, NEW_ENTITLEMENT))
-            s.signal_master(signal.SIGHUP)
-            wait_until(lambda: self.lapsed_status().status == 200, 10, 0.1,
-                       "the new config to allow the past_due user")
-            s.wait_for_workers(timeout=10)
+            s.mediagate.signal(signal.SIGHUP)
+            wait_until(lambda: self.lapsed_status().status == 200, 10,
+                       "the new config to allow the past_due user", 0.1)
+            s.mediagate.wait_for_workers(timeout=10)
             time.sleep(0.5)
         finally:
-            count, failures = traffic.stop()
+            done.set()
+            thread.join(15)
+        count = len(answers)
         self.assertEqual(failures, [], f"{len(failures)} of {count} requests failed during reload")
         self.assertGreaterEqual(count, 10)
-        self.assertEqual(s.master_pid, master)
-        self.assertTrue(s.serve_running())
+        self.assertEqual(s.mediagate.master_pid, master)
+        self.assertTrue(s.mediagate.running())
         self.assert_allowed(self.lapsed_status(), OBJECT_KEY)
         for _ in range(6):  # every worker has the new config
             self.assert_allowed(s.fcgi(self.lapsed_uri), OBJECT_KEY)
@@ -662,17 +674,17 @@ class ProcessTest(MediagateTestCase):
         s = self.stack
         self.addCleanup(s.write_config, self.CONFIG)
         offset = s.log_offset()
-        s.write_file(s.config_path, "[token\nsecret_file = = 'not toml'\n")
-        s.signal_master(signal.SIGHUP)
+        harness.mg.write_file(s.config_path, "[token\nsecret_file = = 'not toml'\n", 0o600)
+        s.mediagate.signal(signal.SIGHUP)
         def logged():
-            if not s.serve_running():
-                raise harness.Abort("the master exited after SIGHUP with a broken config")
+            if not s.mediagate.running():
+                raise harness.mg.Abort("the master exited after SIGHUP with a broken config")
             return s.config_path in s.log_since(offset) and s.log_since(offset)
-        log = wait_until(logged, 5, 0.05, "an error naming the config file in the log")
+        log = wait_until(logged, 5, "an error naming the config file in the log", 0.05)
         self.assertTrue(any(s.config_path in line for line in log.splitlines()))
         time.sleep(0.3)
-        self.assertTrue(s.serve_running(), "the master must survive a broken config")
-        s.wait_for_workers()
+        self.assertTrue(s.mediagate.running(), "the master must survive a broken config")
+        s.mediagate.wait_for_workers()
         for _ in range(10):
             self.assert_allowed(s.fcgi(self.steady_uri), OBJECT_KEY)
         # Still the old config (not the built-in defaults): fresh decisions.
@@ -710,9 +722,9 @@ class ShutdownTest(MediagateTestCase):
             "AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()"))
 
     def assert_gone(self, pids, since, limit=6.0):
-        wait_until(lambda: not [p for p in pids if harness.pid_alive(p)],
-                   max(0.1, since + limit - time.monotonic()), 0.05,
-                   f"master and workers {pids} to exit within {limit} s of SIGTERM")
+        wait_until(lambda: not [p for p in pids if harness.mg.alive(p)],
+                   max(0.1, since + limit - time.monotonic()),
+                   f"master and workers {pids} to exit within {limit} s of SIGTERM", 0.05)
 
     def test_sigterm_completes_in_flight_request_then_exits(self):
         s = self.stack
@@ -727,24 +739,43 @@ class ShutdownTest(MediagateTestCase):
                 result["error"] = exc
         thread = threading.Thread(target=slow_request, daemon=True)
         thread.start()
-        wait_until(self.sleeping_queries, 5, 0.02, "the slow user query to be running")
-        pids = [s.master_pid] + s.worker_pids()
+        wait_until(self.sleeping_queries, 5, "the slow user query to be running", 0.02)
+        pids = [s.mediagate.master_pid] + s.mediagate.worker_pids()
+        master = s.mediagate.popen()
         t0 = time.monotonic()
-        s.signal_master(signal.SIGTERM)
+        s.mediagate.signal(signal.SIGTERM)
         thread.join(10)
         self.assertNotIn("error", result, result)
         self.assert_allowed(result["response"], OBJECT_KEY, "the in-flight request")
         self.assert_gone(pids, t0)
-        self.assertIn(s.serve_proc.wait(timeout=1), (0, -signal.SIGTERM),
+        self.assertIn(master.wait(timeout=1), (0, -signal.SIGTERM),
                       "exit status after SIGTERM")
 
     def test_sigterm_idle_exits_promptly(self):
         s = self.stack
         self.assert_allowed(self.request_media(self.quick, "ep1"))
-        pids = [s.master_pid] + s.worker_pids()
+        pids = [s.mediagate.master_pid] + s.mediagate.worker_pids()
         t0 = time.monotonic()
-        s.signal_master(signal.SIGTERM)
+        s.mediagate.signal(signal.SIGTERM)
         self.assert_gone(pids, t0)
+
+
+class HarnessCleanupTest(MediagateTestCase):
+    """The harness itself, against the real stack: a stop leaves nothing behind,
+    not even the workers of a master that was SIGKILLed."""
+
+    def test_stop_reaches_orphans_of_a_sigkilled_master(self):
+        s = self.stack
+        workers = s.mediagate.wait_for_workers()
+        servers = [s.procs.pid("postgres"), s.procs.pid("redis")]
+        everything = servers + [c for p in servers for c in harness.mg.children(p)] + workers
+        self.assertGreaterEqual(len(everything), 2 + 3 + 2)
+        os.kill(s.mediagate.master_pid, signal.SIGKILL)
+        s.mediagate.stop()
+        self.assertEqual([p for p in workers if harness.mg.alive(p)], [])
+        s.procs.stop_all()
+        self.assertEqual([p for p in everything if harness.mg.alive(p)], [])
+        self.assertEqual(s.procs.names(), [])
 
 
 # ---------------------------------------------------------------------------
@@ -825,7 +856,7 @@ def django_token(secret, user, now=None):
     args = dict(user, secret=secret, now=now)
     r = subprocess.run(["/usr/bin/python3", "-c", DJANGO_MINT], input=json.dumps(args),
                        capture_output=True, text=True, timeout=60,
-                       env=harness.child_env(PYTHONDONTWRITEBYTECODE="1"))
+                       env=harness.mg.child_env(PYTHONDONTWRITEBYTECODE="1"))
     if r.returncode != 0:
         raise AssertionError(f"Django could not mint a token: {r.stderr}")
     return r.stdout.strip()
@@ -902,10 +933,10 @@ class DjangoSchemaTest(MediagateTestCase):
                            is_paysubscribed=True):
         out = self.stack.psql(
             "WITH u AS (INSERT INTO users_customuser (email, uuid, is_paysubscribed) VALUES "
-            f"({harness.sql_literal(email)}, gen_random_uuid(), {str(is_paysubscribed).lower()})"
+            f"({harness.mg.sql_literal(email)}, gen_random_uuid(), {str(is_paysubscribed).lower()})"
             " RETURNING id, uuid), s AS (INSERT INTO djstripe_subscription (customer_email, "
-            f"user_id, status, current_period_end) SELECT {harness.sql_literal(email)}, id, "
-            f"{harness.sql_literal(status)}, now() + interval '{int(period_end)} seconds' "
+            f"user_id, status, current_period_end) SELECT {harness.mg.sql_literal(email)}, id, "
+            f"{harness.mg.sql_literal(status)}, now() + interval '{int(period_end)} seconds' "
             "FROM u) SELECT id, uuid FROM u")
         uid, uuid = out.split("|")
         return {"email": email, "id": int(uid), "uuid": uuid,
