@@ -21,6 +21,9 @@ import socket
 import sys
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mgstack.processes import free_port, write_file  # noqa: E402
+
 # proxy-logging's default access-log template (swift 2.30) plus the Swift
 # account, container and object the request was served from (s3api records
 # them as swift.backend_path, so an S3 GET logs its Swift object too).
@@ -38,13 +41,6 @@ PART_POWER = 6               # 64 partitions: plenty for one device, fast to bui
 
 # ---------------------------------------------------------------------------
 # setup
-
-
-def free_port(kind=socket.SOCK_STREAM):
-    """A port the kernel considers free on 127.0.0.1 right now."""
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def check_xattr(path):
@@ -80,10 +76,9 @@ def build_rings(etc, ports):
         b.get_ring().save(os.path.join(etc, name + ".ring.gz"))
 
 
-def write(path, text):
-    with open(path + ".tmp", "w") as f:
-        f.write(text)
-    os.replace(path + ".tmp", path)
+def filters(*names):
+    """[filter:NAME] sections of middleware that takes no options."""
+    return "".join(f"\n[filter:{name}]\nuse = egg:swift#{name}\n" for name in names)
 
 
 def setup(state, port):
@@ -114,22 +109,19 @@ log_udp_host = 127.0.0.1
 log_udp_port = {free_port(socket.SOCK_DGRAM)}
 """
     for server in ("account", "container", "object"):
-        write(os.path.join(etc, f"{server}-server.conf"), common + f"""\
+        write_file(os.path.join(etc, f"{server}-server.conf"), common + f"""\
 bind_port = {ports[server]}
 log_name = {server}-server
 recon_cache_path = {state}/cache
 
 [pipeline:main]
 pipeline = healthcheck {server}-server
-
-[filter:healthcheck]
-use = egg:swift#healthcheck
-
+{filters("healthcheck")}
 [app:{server}-server]
 use = egg:swift#{server}
 """)
 
-    write(os.path.join(etc, "proxy-server.conf"), common + f"""\
+    write_file(os.path.join(etc, "proxy-server.conf"), common + f"""\
 bind_port = {port}
 log_name = proxy-server
 
@@ -139,16 +131,8 @@ pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_forma
 [app:proxy-server]
 use = egg:swift#proxy
 account_autocreate = true
-
-[filter:catch_errors]
-use = egg:swift#catch_errors
-
-[filter:gatekeeper]
-use = egg:swift#gatekeeper
-
-[filter:healthcheck]
-use = egg:swift#healthcheck
-
+{filters("catch_errors", "gatekeeper", "healthcheck", "listing_formats", "copy", "slo", "dlo",
+         "versioned_writes")}
 [filter:proxy-logging]
 use = egg:swift#proxy_logging
 log_msg_template = {LOG_TEMPLATE}
@@ -160,9 +144,6 @@ memcache_servers = 127.0.0.1:{free_port()}
 # PasteDeploy lets [DEFAULT]'s log_level win over a plain local value)
 set log_level = CRITICAL
 
-[filter:listing_formats]
-use = egg:swift#listing_formats
-
 [filter:s3api]
 use = egg:swift#s3api
 location = {REGION}
@@ -171,18 +152,6 @@ s3_acl = false
 [filter:tempauth]
 use = egg:swift#tempauth
 user_test_tester = {SECRET_KEY} .admin
-
-[filter:copy]
-use = egg:swift#copy
-
-[filter:slo]
-use = egg:swift#slo
-
-[filter:dlo]
-use = egg:swift#dlo
-
-[filter:versioned_writes]
-use = egg:swift#versioned_writes
 """)
 
 
@@ -190,12 +159,13 @@ use = egg:swift#versioned_writes
 # put
 
 
-def client(port):
+def client(port, secret=SECRET_KEY):
+    """A boto3 S3 client of the store (tests/e2e/s3_store_test.py signs with it too)."""
     import boto3
     from botocore.config import Config
     return boto3.client(
         "s3", endpoint_url=f"http://127.0.0.1:{port}", region_name=REGION,
-        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=secret,
         config=Config(signature_version="s3v4",
                       s3={"addressing_style": "path"},
                       retries={"max_attempts": 2}))

@@ -7,7 +7,7 @@ PostgreSQL, Redis and object storage, once per storage backend:
                 which verifies every SigV4 signature
   LocalE2ETest  storage.backend = "local": nginx serves a media directory
 
-The stack is scripts/demo_stack.py (the same code as scripts/demo), in a fresh
+The stack is scripts/mgstack (the same code as scripts/demo), in a fresh
 state dir under /var/tmp (Swift needs user xattrs) per class; every server is
 stopped by its recorded PID in tearDownClass, and a guard process stops them
 if this process dies in any other way.
@@ -26,7 +26,6 @@ the suite notices (every one must make some test fail):
     no_retry_after    the 503 for "unavailable" has no Retry-After header
     leak_upstream     nginx adds the presigned/upstream URL as a response header
     long_ttl          mediagate caches users for 30 s instead of USER_TTL
-Only the Python standard library is used.
 """
 import argparse
 import hashlib
@@ -43,7 +42,9 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
-import demo_stack as ds  # noqa: E402
+import mgstack as mg  # noqa: E402
+from mgstack import DAY, demo, stack as ds  # noqa: E402
+from mgstack.testing import LogChecks  # noqa: E402
 
 SETTINGS = {"binary": None, "keep": False}
 USER_TTL = 2          # redis.user_ttl_seconds: the revocation deadline without invalidate
@@ -85,7 +86,7 @@ def mutate_snippet(name, text):
     return text
 
 
-class E2EBase:
+class E2EBase(LogChecks):
     """The tests; one subclass per backend (this mixin is not a TestCase)."""
 
     BACKEND = None
@@ -102,7 +103,7 @@ class E2EBase:
         cls.guard = ds.start_guard(cls.tmp, remove=not SETTINGS["keep"])
         cls.addClassCleanup(cls._cleanup)
         cls.stack = ds.Stack(
-            cls.tmp, SETTINGS["binary"], backend=cls.BACKEND, http_port=ds.free_port(),
+            cls.tmp, SETTINGS["binary"], backend=cls.BACKEND, http_port=mg.free_port(),
             mediagate_config={
                 "redis": {"user_ttl_seconds": 30 if "long_ttl" in MUTATIONS else USER_TTL,
                           "file_ttl_seconds": 60,
@@ -111,7 +112,7 @@ class E2EBase:
             },
             snippet_filter=mutate_snippet)
         cls.stack.start()
-        cls.demo = ds.seed_demo(cls.stack)
+        cls.demo = demo.seed_demo(cls.stack)
         cls.users = cls.demo["users"]
         cls.alice = cls.users["alice@example.com"]
         cls.bob = cls.users["bob@example.com"]
@@ -121,8 +122,8 @@ class E2EBase:
         cls.cli_config = cls.stack.config_path
         if "no_invalidate" in MUTATIONS:
             cls.cli_config = os.path.join(cls.tmp, "cli-mutated.toml")
-            cfg = ds.deep_merge(cls.stack.config, {"redis": {"key_prefix": "elsewhere"}})
-            ds.write_file(cls.cli_config, ds.to_toml(cfg), 0o600)
+            cfg = mg.deep_merge(cls.stack.config, {"redis": {"key_prefix": "elsewhere"}})
+            mg.write_file(cls.cli_config, mg.to_toml(cfg), 0o600)
         print(f"\n[{cls.BACKEND}] stack up in {time.monotonic() - t0:.1f} s "
               f"(nginx on {cls.stack.http_port}, storage {cls.stack.storage_origin})",
               file=sys.stderr, flush=True)
@@ -130,7 +131,7 @@ class E2EBase:
     @classmethod
     def _cleanup(cls):
         try:
-            ds.stop_all(cls.tmp)
+            ds.stop_state(cls.tmp)
             # Sanitizer leak reports come at exit, after the last tearDown.
             log = os.path.join(cls.tmp, "logs", "mediagate.log")
             if os.path.exists(log):
@@ -152,42 +153,27 @@ class E2EBase:
 
     def setUp(self):
         self._n = 0
-        self._log_offsets = {n: os.path.getsize(self.stack_log(n)) for n in LOG_CHECKS}
-        st = self.stack.status()
-        if not (st["postgres"] and st["redis"]):   # an earlier test left them down
+        super().setUp()
+        if not (self.stack.postgres.running() and self.stack.redis.running()):
+            # an earlier test left them down
             self.recover()
 
     def recover(self):
         """Starts PostgreSQL and Redis if they are down and waits until both
         mediagate workers allow again (they reconnect with a backoff)."""
-        self.stack.start_postgres()
-        self.stack.start_redis()
+        self.stack.postgres.start()
+        self.stack.redis.start()
         path = self.stack.premium_path(self.alice, "show-notes", "show-notes.txt")
         streak = [0]
 
         def allowed():
-            ok = ds.http(self.stack.http_port, path).status == 200
+            ok = self.stack.get(path).status == 200
             streak[0] = streak[0] + 1 if ok else 0
             return streak[0] >= 6
-        ds.wait_until(allowed, 60, "mediagate to allow again after PostgreSQL/Redis restart",
-                      interval=0.1)
+        mg.wait_until(allowed, 60, "mediagate to allow again after PostgreSQL/Redis restart", 0.1)
 
-    def tearDown(self):
-        if self._failed():
-            for name in LOG_CHECKS:
-                print(f"\n---- {name} (tail) ----\n{ds.tail(self.stack_log(name), 25)}",
-                      file=sys.stderr)
-        for name, markers in LOG_CHECKS.items():
-            with open(self.stack_log(name), "rb") as fh:
-                fh.seek(self._log_offsets[name])
-                new = fh.read().decode("utf-8", "replace").splitlines()
-            bad = [line for line in new if any(m in line for m in markers)]
-            self.assertEqual(bad, [], f"{name} during {self.id()}")
-
-    def _failed(self):
-        result = getattr(getattr(self, "_outcome", None), "result", None)
-        return bool(result) and any(
-            getattr(t, "test_case", t) is self for t, _ in result.failures + result.errors)
+    def watched_logs(self):
+        return {self.stack_log(name): markers for name, markers in LOG_CHECKS.items()}
 
     def stack_log(self, name):
         return os.path.join(self.stack.logs, name)
@@ -196,15 +182,14 @@ class E2EBase:
         self._n += 1
         return f"{self._testMethodName[5:55].replace('_', '-')}-{tag}{self._n}"
 
-    def new_user(self, status="active", period_end_days=30):
-        return self.stack.upsert_user(f"{self.unique('u')}@example.com", status,
-                                      period_end_days)
+    def new_user(self, status="active", period_end=30 * DAY):
+        return self.stack.db.add_user(f"{self.unique('u')}@example.com", status, period_end)
 
     def new_file(self, size):
         """A fresh object nobody has requested yet: (file id, key, bytes)."""
         fid = self.unique("f")
         key = f"e2e/{fid}/audio file {fid}.mp3"   # a space: exercises key encoding
-        data = ds.demo_bytes(size, fid + self.BACKEND)
+        data = demo.demo_bytes(size, fid + self.BACKEND)
         self.stack.add_media(fid, key, data)
         return fid, key, data
 
@@ -212,7 +197,7 @@ class E2EBase:
 
     def request(self, path, method="GET", headers=None, body=None):
         """Through nginx; every response is checked for leaks."""
-        resp = ds.http(self.stack.http_port, path, method, headers, body)
+        resp = self.stack.get(path, method=method, headers=headers, body=body)
         self.assert_no_leak(resp, f"{method} {path[:90]}")
         return resp
 
@@ -233,7 +218,7 @@ class E2EBase:
 
     def assert_file(self, resp, data, what=""):
         self.assertEqual(resp.status, 200, f"{what}: {resp.status} {resp.body[:200]!r}")
-        self.assertEqual(int(ds.header(resp, "Content-Length")), len(data), what)
+        self.assertEqual(int(mg.header(resp, "Content-Length")), len(data), what)
         self.assertEqual(hashlib.sha256(resp.body).hexdigest(),
                          hashlib.sha256(data).hexdigest(), f"{what}: wrong bytes")
 
@@ -246,12 +231,10 @@ class E2EBase:
         """The storage GET count once it reaches `expected` (log lines can lag a
         moment behind the response) or after a 5 s deadline, then once more
         after a short settle, so an extra late GET is not missed."""
-        deadline = time.monotonic() + 5
-        while True:
-            n = self.stack.storage_gets(key)
-            if n >= expected or time.monotonic() > deadline:
-                break
-            time.sleep(0.1)
+        try:
+            mg.wait_until(lambda: self.stack.storage_gets(key) >= expected, 5, "storage GETs", 0.1)
+        except mg.StackError:
+            pass
         time.sleep(0.3)
         return self.stack.storage_gets(key)
 
@@ -262,7 +245,7 @@ class E2EBase:
         self.assert_file(first, self.episode, "first download")
         again = self.get(self.alice, "episode-1")
         self.assert_file(again, self.episode, "second download")
-        self.assertEqual(ds.header(again, "X-Cache-Status"), "HIT")
+        self.assertEqual(mg.header(again, "X-Cache-Status"), "HIT")
 
     def test_small_text_file(self):
         notes = self.demo["files"]["show-notes"][3]
@@ -275,19 +258,16 @@ class E2EBase:
             s.sendall(f"HEAD {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
                       .encode())
             raw = b""
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
+            while chunk := s.recv(65536):
                 raw += chunk
         head, sep, rest = raw.partition(b"\r\n\r\n")
         self.assertTrue(sep, raw[:300])
         lines = head.decode("latin-1").split("\r\n")
         self.assertIn(" 200 ", lines[0] + " ")
         headers = [tuple(x.strip() for x in line.split(":", 1)) for line in lines[1:]]
-        resp = ds.Response(200, headers, rest)
+        resp = mg.Response(200, headers, rest)
         self.assert_no_leak(resp, "HEAD")
-        self.assertEqual(int(ds.header(resp, "Content-Length")), len(self.episode))
+        self.assertEqual(int(mg.header(resp, "Content-Length")), len(self.episode))
         self.assertEqual(rest, b"", "HEAD answered with a body")
 
     def test_ranges(self):
@@ -305,8 +285,8 @@ class E2EBase:
             with self.subTest(range=spec):
                 r = self.get(self.alice, "episode-1", headers={"Range": spec})
                 self.assertEqual(r.status, 206, r.body[:200])
-                self.assertEqual(ds.header(r, "Content-Range"), f"bytes {a}-{b}/{size}")
-                self.assertEqual(int(ds.header(r, "Content-Length")), b - a + 1)
+                self.assertEqual(mg.header(r, "Content-Range"), f"bytes {a}-{b}/{size}")
+                self.assertEqual(int(mg.header(r, "Content-Length")), b - a + 1)
                 self.assertTrue(r.body == self.episode[a:b + 1], f"{spec}: wrong bytes")
         r = self.get(self.alice, "episode-1", headers={"Range": f"bytes={size}-"})
         self.assertEqual(r.status, 416)
@@ -334,7 +314,7 @@ class E2EBase:
         self.assert_refused(self.request("/premium_media/a/../b/c/d/e"), 403)
 
     def test_unknown_user_403(self):
-        ghost = ds.User("nobody@example.com", 999999, "6f1c2d9e-0a4b-4c55-9f1e-3b7a2c1d0e9f", 1)
+        ghost = mg.User("nobody@example.com", 999999, "6f1c2d9e-0a4b-4c55-9f1e-3b7a2c1d0e9f", 1)
         self.assert_refused(self.get(ghost, "episode-1"), 403, self.episode)
 
     def test_cancelled_subscriber_403_grace_allowed(self):
@@ -361,11 +341,11 @@ class E2EBase:
         user = self.new_user()
         path = self.stack.premium_path(user, "episode-1", "episode-1.mp3")
         try:
-            self.stack.stop_redis()
-            self.stack.stop_postgres()
+            self.stack.redis.stop()
+            self.stack.postgres.stop()
             r = self.request(path)
             self.assertEqual(r.status, 503, r.body[:200])
-            self.assertTrue(ds.header(r, "Retry-After"), "503 without Retry-After")
+            self.assertTrue(mg.header(r, "Retry-After"), "503 without Retry-After")
             self.assertNotIn(self.episode[:64], r.body)
             health = self.request("/mediagate/health")
             self.assertEqual(health.status, 503)
@@ -381,7 +361,7 @@ class E2EBase:
     def test_cache_shared_by_50_subscribers(self):
         fid, key, data = self.new_file(512 * 1024)   # one slice
         emails = [f"{self.unique('sub')}@example.com" for _ in range(50)]
-        users = self.stack.add_users(emails)
+        users = self.stack.db.add_users(emails)
         for user in users:
             self.assert_file(self.get(user, fid, "ep.mp3"), data, user.email)
         self.assertEqual(self.storage_gets(key, 1), 1,
@@ -395,7 +375,7 @@ class E2EBase:
 
     def test_concurrent_first_requests_one_get(self):
         fid, key, data = self.new_file(SLICE)     # exactly one slice
-        users = self.stack.add_users([f"{self.unique('c')}@example.com" for _ in range(20)])
+        users = self.stack.db.add_users([f"{self.unique('c')}@example.com" for _ in range(20)])
         paths = [self.stack.premium_path(u, fid, "ep.mp3") for u in users]
         barrier = threading.Barrier(len(paths))
         results = [None] * len(paths)
@@ -403,7 +383,7 @@ class E2EBase:
         def fetch(i):
             try:
                 barrier.wait(timeout=30)
-                results[i] = ds.http(self.stack.http_port, paths[i])
+                results[i] = self.stack.get(paths[i])
             except Exception as exc:  # noqa: BLE001
                 results[i] = exc
         threads = [threading.Thread(target=fetch, args=(i,)) for i in range(len(paths))]
@@ -412,7 +392,7 @@ class E2EBase:
         for t in threads:
             t.join(timeout=120)
         for i, r in enumerate(results):
-            self.assertIsInstance(r, ds.Response, f"request {i}: {r!r}")
+            self.assertIsInstance(r, mg.Response, f"request {i}: {r!r}")
             self.assert_no_leak(r, f"concurrent {i}")
             self.assert_file(r, data, f"concurrent request {i}")
         self.assertEqual(self.storage_gets(key, 1), 1,
@@ -427,9 +407,9 @@ class E2EBase:
         self.assert_file(self.get(user, "episode-2", "episode-2.mp3"), small)
         r = self.get(user, "episode-2", "episode-2.mp3")
         self.assert_file(r, small)
-        self.assertEqual(ds.header(r, "X-Cache-Status"), "HIT", "nginx has the file cached")
-        self.stack.set_subscription(user, "canceled", -30)
-        self.stack.invalidate(user=user.email, config=self.cli_config)
+        self.assertEqual(mg.header(r, "X-Cache-Status"), "HIT", "nginx has the file cached")
+        self.stack.db.set_subscription(user, "canceled", -30 * DAY)
+        self.stack.mediagate.invalidate(user=user.email, config=self.cli_config)
         r = self.get(user, "episode-2", "episode-2.mp3")
         self.assert_refused(r, 403, small)
         # Everyone else still gets the cached file.
@@ -439,7 +419,7 @@ class E2EBase:
         user = self.new_user()
         small = self.demo["files"]["episode-2"][3]
         self.assert_file(self.get(user, "episode-2", "episode-2.mp3"), small)
-        self.stack.set_subscription(user, "canceled", -30)
+        self.stack.db.set_subscription(user, "canceled", -30 * DAY)
         cancelled = time.monotonic()
         path = self.stack.premium_path(user, "episode-2", "episode-2.mp3")
 
@@ -448,8 +428,8 @@ class E2EBase:
             self.assertIn(r.status, (200, 403))
             return r.status == 403
         try:
-            ds.wait_until(denied, USER_TTL + 5, "the deny after cancellation", interval=0.1)
-        except ds.StackError as exc:
+            mg.wait_until(denied, USER_TTL + 5, "the deny after cancellation", 0.1)
+        except mg.StackError as exc:
             self.fail(f"{exc}; user_ttl_seconds is {USER_TTL}")
         elapsed = time.monotonic() - cancelled
         self.assertLessEqual(elapsed, USER_TTL + 1.0,
@@ -461,7 +441,7 @@ class E2EBase:
         self.assertEqual(self.get(user, "episode-2", "e.mp3", token=old).status, 200)
         self.stack.psql(f"UPDATE mediagate_users SET link_generation = link_generation + 1 "
                         f"WHERE id = {user.id}")
-        self.stack.invalidate(user=user.email, config=self.cli_config)
+        self.stack.mediagate.invalidate(user=user.email, config=self.cli_config)
         self.assert_refused(self.get(user, "episode-2", "e.mp3", token=old), 403)
         bumped = user._replace(link_generation=user.link_generation + 1)
         self.assertEqual(self.get(bumped, "episode-2", "e.mp3").status, 200)
@@ -501,13 +481,13 @@ class E2EBase:
              len(self.episode), "audio/mpeg")])
         home = os.path.join(self.tmp, "podget")
         cfg, lib = os.path.join(home, "config"), os.path.join(home, "library")
-        env = ds.clean_env(HOME=home)
+        env = mg.child_env(HOME=home)
         for d in (cfg, lib, os.path.join(home, "session")):
             os.makedirs(d, exist_ok=True)
         # The package's default podgetrc, then our feed as the only server.
         subprocess.run(["podget", "-d", cfg, "--create-config", "podgetrc"], env=env, cwd=home,
                        stdin=subprocess.DEVNULL, capture_output=True, timeout=60, check=True)
-        ds.write_file(os.path.join(cfg, "serverlist"), f"{self.stack.url(feed)} Premium E2E\n")
+        mg.write_file(os.path.join(cfg, "serverlist"), f"{self.stack.url(feed)} Premium E2E\n")
         r = subprocess.run(["podget", "-d", cfg, "--dir_session", os.path.join(home, "session"),
                             "-l", lib, "-n", "--verbosity", "1"], env=env, cwd=home,
                            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=180)
@@ -546,14 +526,7 @@ def main():
     if MUTATIONS:
         print(f"MEDIAGATE_E2E_MUTATE: {sorted(MUTATIONS)} (some tests MUST fail)",
               file=sys.stderr)
-    # SIGTERM/SIGHUP -> normal exit, so class cleanups stop the servers (the
-    # guard covers SIGKILL).
-    import signal
-
-    def _exit(signum, _frame):
-        raise SystemExit(128 + signum)
-    signal.signal(signal.SIGTERM, _exit)
-    signal.signal(signal.SIGHUP, _exit)
+    mg.exit_on_signals()  # class cleanups stop the servers; the guard covers SIGKILL
     unittest.main(argv=[sys.argv[0]] + rest)
 
 

@@ -16,8 +16,8 @@ Python 3 stdlib + boto3 only (Debian python3-boto3).
 import os
 import shutil
 import signal
-import socket
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -26,7 +26,10 @@ import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-STORE = os.path.join(ROOT, "scripts", "s3-store")
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import mgstack as mg  # noqa: E402
+from s3_store_helper import client as s3_client  # noqa: E402
+
 BUCKET = "media"
 KEY = "dir/a b+c=ü.txt"
 KEY_IN_URL = "/media/dir/a%20b%2Bc%3D%C3%BC.txt"  # SigV4 path encoding
@@ -44,12 +47,6 @@ def mediagate_binary():
     return os.path.join(ROOT, "build-bench", "mediagate")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def fetch(url, headers=None):
     """(status, body) of a GET; HTTP errors are returned, not raised."""
     req = urllib.request.Request(url, headers=headers or {})
@@ -58,16 +55,6 @@ def fetch(url, headers=None):
             return r.status, r.read()
     except urllib.error.HTTPError as e:
         return e.code, e.read()
-
-
-def s3_client(port, secret="testing"):
-    import boto3
-    from botocore.config import Config
-    return boto3.client(
-        "s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
-        aws_access_key_id="test:tester", aws_secret_access_key=secret,
-        config=Config(signature_version="s3v4",
-                      s3={"addressing_style": "path"}))
 
 
 def presign(port, secret="testing", expires=600):
@@ -88,28 +75,21 @@ def ours_alive(pid, state):
 @unittest.skipUnless(os.geteuid() == 0, "scripts/s3-store start needs root")
 class S3StoreTest(unittest.TestCase):
 
-    def store(self, *args, check=True):
-        return subprocess.run([STORE, *args], check=check, text=True,
-                              stdout=subprocess.PIPE, timeout=300)
-
     def setUp(self):
         parent = os.environ.get("S3_STORE_TEST_DIR", "/var/tmp")
         self.tmp = tempfile.mkdtemp(prefix="s3-store-test-", dir=parent)
         os.chmod(self.tmp, 0o755)  # the servers run as `swift`
         self.state = os.path.join(self.tmp, "state")
-        self.port = free_port()
+        self.store = mg.S3Store(self.state, mg.free_port())
+        self.port = self.store.port
         self.pids = []
         # Registered before starting: runs even if start (setUp) fails, when
         # unittest would skip tearDown.
         self.addCleanup(self.stop_and_clean)
         t0 = time.monotonic()
-        self.store("start", self.state, str(self.port))
+        self.store.start()
         self.start_seconds = time.monotonic() - t0
-        self.pids = self.read_pids()
-
-    def read_pids(self):
-        with open(os.path.join(self.state, "pids")) as f:
-            return [int(line.split()[0]) for line in f if line.strip()]
+        self.pids = self.store.pids()
 
     def tearDown(self):
         self.stop_and_clean()
@@ -118,38 +98,36 @@ class S3StoreTest(unittest.TestCase):
         # Always stop, even after a failure; then make sure nothing survived.
         if not os.path.isdir(self.tmp):
             return
-        if not self.pids and os.path.exists(os.path.join(self.state, "pids")):
-            self.pids = self.read_pids()  # start failed after writing them
-        self.store("stop", self.state, check=False)
+        self.pids = self.pids or self.store.pids()  # start failed after writing them
+        try:
+            self.store.stop()
+        except mg.StackError as exc:
+            print(exc)
         for pid in self.pids:
             if ours_alive(pid, self.state):
                 os.kill(pid, signal.SIGKILL)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def requests(self, *substring):
-        return int(self.store("requests", self.state, *substring).stdout)
+        return self.store.requests(*substring)
 
     def wait_requests(self, expected, *substring):
         """The count once it reaches `expected` (or after 5 s)."""
-        deadline = time.monotonic() + 5
-        while True:
-            n = self.requests(*substring)
-            if n >= expected or time.monotonic() > deadline:
-                return n
-            time.sleep(0.1)
+        try:
+            mg.wait_until(lambda: self.requests(*substring) >= expected, 5, "requests", 0.1)
+        except mg.StackError:
+            pass
+        return self.requests(*substring)
 
     def test_store(self):
         self.assertEqual(len(self.pids), 4)
         print(f"\n  s3-store start: {self.start_seconds:.2f} s", flush=True)
 
         # Idempotent start: same PIDs, nothing new.
-        self.store("start", self.state, str(self.port))
-        self.assertEqual(self.read_pids(), self.pids)
+        self.store.start()
+        self.assertEqual(self.store.pids(), self.pids)
 
-        src = os.path.join(self.tmp, "object.bin")
-        with open(src, "wb") as f:
-            f.write(BODY)
-        self.store("put", self.state, str(self.port), BUCKET, KEY, src)
+        self.store.put(BUCKET, KEY, BODY)
         self.assertEqual(self.requests(), 0)  # PUT/HEAD are not GETs
 
         url = presign(self.port)
@@ -200,7 +178,7 @@ class S3StoreTest(unittest.TestCase):
             self.assertEqual(self.wait_requests(expected), expected)
 
         # stop: every recorded server is gone and the pid file removed.
-        self.store("stop", self.state)
+        self.store.stop()
         for pid in self.pids:
             self.assertFalse(ours_alive(pid, self.state), f"pid {pid} survived")
         self.assertFalse(os.path.exists(os.path.join(self.state, "pids")))
@@ -208,32 +186,19 @@ class S3StoreTest(unittest.TestCase):
         self.assertEqual(self.requests(), expected)
 
     def mediagate_presign(self, binary):
-        secret = os.path.join(self.tmp, "token-secret")
-        s3_secret = os.path.join(self.tmp, "s3-secret")
-        for path, text in ((secret, "test-secret-key\n"), (s3_secret, "testing\n")):
-            with open(path, "w") as f:
-                f.write(text)
-            os.chmod(path, 0o600)
-        cfg = os.path.join(self.tmp, "mediagate.toml")
-        with open(cfg, "w") as f:
-            f.write(f"""[token]
-secret_file = "{secret}"
-
-[storage]
-backend = "s3"
-endpoint = "http://127.0.0.1:{self.port}"
-region = "us-east-1"
-bucket = "{BUCKET}"
-addressing = "path"
-access_key_id = "test:tester"
-secret_access_key_file = "{s3_secret}"
-""")
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith("MEDIAGATE_")}
+        path = lambda name: os.path.join(self.tmp, name)  # noqa: E731
+        mg.write_file(path("token-secret"), "test-secret-key\n", 0o600)
+        mg.write_file(path("s3-secret"), mg.s3store.SECRET + "\n", 0o600)
+        mg.write_file(path("mediagate.toml"), mg.to_toml({
+            "token": {"secret_file": path("token-secret")},
+            "storage": {"backend": "s3", "endpoint": self.store.endpoint, "region": "us-east-1",
+                        "bucket": BUCKET, "addressing": "path",
+                        "access_key_id": mg.s3store.ACCESS_KEY,
+                        "secret_access_key_file": path("s3-secret")}}), 0o600)
         out = subprocess.run(
-            [binary, "presign", "--config", cfg, "--key", KEY,
-             "--expires", "600"],
-            check=True, text=True, stdout=subprocess.PIPE, env=env, timeout=30)
+            [binary, "presign", "--config", path("mediagate.toml"), "--key", KEY,
+             "--expires", "600"], check=True, text=True, stdout=subprocess.PIPE,
+            env=mg.child_env(), timeout=30)
         return out.stdout.strip()
 
 
