@@ -13,9 +13,7 @@ datetime.datetime.utcnow() there). Credentials are passed explicitly and the
 AWS_* environment / config files are ignored, so the output is deterministic.
 """
 import datetime
-import json
 import os
-import sys
 import types
 from unittest import mock
 
@@ -26,6 +24,7 @@ os.environ["AWS_CONFIG_FILE"] = os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.d
 import botocore  # noqa: E402
 import botocore.config  # noqa: E402
 import botocore.session  # noqa: E402
+from vector_file import write_vectors  # noqa: E402
 
 DOCS_AK, DOCS_SK = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 DOCS_AT = "20130524T000000Z"
@@ -160,23 +159,22 @@ def build():
     vec("session-token-short", "k", token="AQoDYXdzEJr/short+tok=")
 
     # Keys.
-    vec("key-unicode-umlaut", "Übung/grüße.txt")
-    vec("key-unicode-japanese", "動画/日本語のファイル.mp4")
-    vec("key-unicode-emoji", "emoji/🎬🍿 night.mkv")
-    vec("key-unicode-virtual", "動画/🎬 ü.mp4", endpoint="https://minio.example.com:9443",
-        addressing="virtual")
-    vec("key-spaces", "my folder/my file  two spaces .txt")
-    for ch in "+=~/!$&'()*,;:@":
-        vec(f"key-char-{ord(ch):02x}", f"file{ch}name.txt")
-    vec("key-all-specials-combined", "a+b=c~d/e!f$g&h'i(j)k*l,m;n:o@p q.txt")
-    vec("key-all-specials-virtual", "a+b=c~d/e!f$g&h'i(j)k*l,m;n:o@p q.txt",
-        endpoint="https://minio.example.com", addressing="virtual")
-    vec("key-percent-question-hash", "100%/what?#anchor%20.txt")
-    vec("key-double-slash", "a//b")
-    vec("key-leading-slash-path", "/leading/slash.txt")
-    vec("key-leading-slash-virtual", "/leading/slash.txt", endpoint="https://minio.example.com",
-        addressing="virtual")
-    vec("key-trailing-slash", "folder/")
+    minio, minio_tls = ({"endpoint": e, "addressing": "virtual"} for e in (
+        "https://minio.example.com", "https://minio.example.com:9443"))
+    specials = "a+b=c~d/e!f$g&h'i(j)k*l,m;n:o@p q.txt"
+    for name, key, kw in (
+            ("unicode-umlaut", "Übung/grüße.txt", {}),
+            ("unicode-japanese", "動画/日本語のファイル.mp4", {}),
+            ("unicode-emoji", "emoji/🎬🍿 night.mkv", {}),
+            ("unicode-virtual", "動画/🎬 ü.mp4", minio_tls),
+            ("spaces", "my folder/my file  two spaces .txt", {}),
+            *((f"char-{ord(ch):02x}", f"file{ch}name.txt", {}) for ch in "+=~/!$&'()*,;:@"),
+            ("all-specials-combined", specials, {}), ("all-specials-virtual", specials, minio),
+            ("percent-question-hash", "100%/what?#anchor%20.txt", {}),
+            ("double-slash", "a//b", {}), ("leading-slash-path", "/leading/slash.txt", {}),
+            ("leading-slash-virtual", "/leading/slash.txt", minio),
+            ("trailing-slash", "folder/", {})):
+        vec(f"key-{name}", key, **kw)
     vec("key-900-bytes", long_key(900))
     vec("key-900-bytes-virtual-session-token", long_key(900),
         endpoint="https://minio.example.com", addressing="virtual", token=TOKEN)
@@ -193,11 +191,7 @@ def build():
 
 def main():
     build()
-    out = {"generator": "scripts/gen_presign_vectors.py", "botocore": botocore.__version__,
-           "vectors": VECTORS}
-    data = (json.dumps(out, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()
-    with open(sys.argv[1] if len(sys.argv) > 1 else sys.stdout.fileno(), "wb") as fh:
-        fh.write(data)
+    write_vectors({"generator": "scripts/gen_presign_vectors.py", "botocore": botocore.__version__, "vectors": VECTORS})
 
 
 if __name__ == "__main__":

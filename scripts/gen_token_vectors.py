@@ -18,9 +18,7 @@ wall-clock time of a fixed unix instant in the vector's time zone.
     which also accepts legacy sha1 hashes and day-count timestamps.
 Output is deterministic: fixed inputs, no randomness.
 """
-import json
 import re
-import sys
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -33,6 +31,7 @@ settings.configure(SECRET_KEY="unused-placeholder", PASSWORD_RESET_TIMEOUT=25920
 from django.contrib.auth.tokens import PasswordResetTokenGenerator  # noqa: E402
 from django.utils.crypto import constant_time_compare  # noqa: E402
 from django.utils.http import base36_to_int  # noqa: E402
+from vector_file import write_vectors  # noqa: E402
 
 DEFAULT_SALT = "django.contrib.auth.tokens.PasswordResetTokenGenerator"
 SEED_TEMPLATE = "{id}{is_paysubscribed}{uuid}{status}"
@@ -292,11 +291,7 @@ def build():
 
 def main():
     build()
-    out = {"generator": "scripts/gen_token_vectors.py", "django": django.get_version(),
-           "vectors": VECTORS}
-    data = (json.dumps(out, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()
-    with open(sys.argv[1] if len(sys.argv) > 1 else sys.stdout.fileno(), "wb") as fh:
-        fh.write(data)
+    write_vectors({"generator": "scripts/gen_token_vectors.py", "django": django.get_version(), "vectors": VECTORS})
 
 
 if __name__ == "__main__":

@@ -12,6 +12,9 @@ import sys
 import tempfile
 import unittest
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from mgstack import write_file  # noqa: E402
+
 BINARY = None
 
 
@@ -27,9 +30,7 @@ class CliUsageTest(unittest.TestCase):
 
     def write(self, name, text):
         path = os.path.join(self.tmp.name, name)
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(path, 0o600)
+        write_file(path, text, 0o600)
         return path
 
     def run_cli(self, *args, env=None):

@@ -16,12 +16,11 @@ import sys
 import tempfile
 import unittest
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from mgstack import to_toml, write_file  # noqa: E402
+
 BINARY = None
 VECTORS = None
-
-
-def toml_str(s):
-    return json.dumps(s, ensure_ascii=False)  # a JSON string is a TOML basic string
 
 
 class CliVectorTest(unittest.TestCase):
@@ -32,28 +31,20 @@ class CliVectorTest(unittest.TestCase):
     def tearDown(self):
         self.tmp.cleanup()
 
-    def write(self, text, mode=0o600):
+    def write(self, text):
         self.n += 1
         path = os.path.join(self.tmp.name, f"f{self.n}")
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(path, mode)
+        write_file(path, text, 0o600)
         return path
 
     def token_config(self, v, secret):
-        secret_file = self.write(secret + "\n")
-        fallbacks = [self.write(f) for f in v["fallbacks"]]
-        return self.write(
-            "[token]\n"
-            f"secret_file = {toml_str(secret_file)}\n"
-            f"fallback_secret_files = [{', '.join(toml_str(f) for f in fallbacks)}]\n"
-            f"key_salt = {toml_str(v['key_salt'])}\n"
-            f"algorithm = {toml_str(v['algorithm'])}\n"
-            f"accept_legacy = {'true' if v['accept_legacy'] else 'false'}\n"
-            f"hash_value = {toml_str(v['template'])}\n"
-            f"timeout_seconds = {v['timeout_seconds']}\n"
-            f"time_zone = {toml_str(v['time_zone'])}\n"
-            "[storage]\nbackend = \"local\"\n")
+        return self.write(to_toml({"token": {
+            "secret_file": self.write(secret + "\n"),
+            "fallback_secret_files": [self.write(f) for f in v["fallbacks"]],
+            "key_salt": v["key_salt"], "algorithm": v["algorithm"],
+            "accept_legacy": v["accept_legacy"], "hash_value": v["template"],
+            "timeout_seconds": v["timeout_seconds"], "time_zone": v["time_zone"]},
+            "storage": {"backend": "local"}}))
 
     def run_cli(self, args, env=None):
         full_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
@@ -106,15 +97,11 @@ class CliVectorTest(unittest.TestCase):
         token_secret = self.write("unused-token-secret\n")
         for v in vectors:
             with self.subTest(v["name"]):
-                config = self.write(
-                    f"[token]\nsecret_file = {toml_str(token_secret)}\n"
-                    "[storage]\nbackend = \"s3\"\n"
-                    f"endpoint = {toml_str(v['endpoint'])}\n"
-                    f"region = {toml_str(v['region'])}\n"
-                    f"bucket = {toml_str(v['bucket'])}\n"
-                    f"addressing = {toml_str(v['addressing'])}\n"
-                    f"access_key_id = {toml_str(v['access_key_id'])}\n"
-                    "secret_access_key_file = \"\"\n")
+                config = self.write(to_toml({
+                    "token": {"secret_file": token_secret},
+                    "storage": dict({k: v[k] for k in ("endpoint", "region", "bucket",
+                                                       "addressing", "access_key_id")},
+                                    backend="s3", secret_access_key_file="")}))
                 env = {"MEDIAGATE_S3_SECRET_ACCESS_KEY": v["secret_access_key"]}
                 if v["session_token"]:
                     env["MEDIAGATE_S3_SESSION_TOKEN"] = v["session_token"]
