@@ -29,7 +29,6 @@ failure or a signal. Prints PASS/FAIL lines; exits 1 if any check failed.
 
 import argparse
 import array
-import base64
 import grp
 import hashlib
 import os
@@ -47,10 +46,12 @@ import tempfile
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, "scripts"))
+import mgstack as mg  # noqa: E402
+
 BUILD_DEB = os.path.join(REPO, "scripts", "build-deb")
 UNIT = "/lib/systemd/system/mediagate.service"
 CONF = "/etc/mediagate/mediagate.toml"
-PG_BIN = "/usr/lib/postgresql/15/bin"
 UPGRADE_VERSION = "0.1.1"
 SYSTEMD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin"
 
@@ -85,57 +86,9 @@ def require(ok, what, detail=""):
         raise Fatal(what)
 
 
-# -- Processes ---------------------------------------------------------------
+# -- Processes: scripts/mgstack ----------------------------------------------
 
-class Processes:
-    """Every long-running process this test starts, by PID (each leads its own
-    process group, so its children are reached through the recorded PID)."""
-
-    def __init__(self):
-        self.procs = {}
-
-    def start(self, name, argv, log_path, **kwargs):
-        out = open(log_path, "ab")
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-                                start_new_session=True, **kwargs)
-        out.close()
-        self.procs[name] = proc
-        log(f"started {name} (pid {proc.pid})")
-        return proc
-
-    def stop(self, name, sig=signal.SIGTERM, timeout=15.0):
-        """Signals the recorded PID (unless sig is None), waits; then SIGKILLs
-        what is left of its process group. Returns the exit status, or None if
-        it had to be killed."""
-        proc = self.procs.pop(name, None)
-        if proc is None:
-            return None
-        status = proc.poll()
-        if status is None:
-            try:
-                if sig is not None:
-                    os.kill(proc.pid, sig)
-            except ProcessLookupError:
-                pass
-            try:
-                status = proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                status = None
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)  # leftovers of the group, if any
-        except (ProcessLookupError, PermissionError):
-            pass
-        if status is None:
-            proc.wait(5)
-        return status
-
-    def stop_all(self):
-        for name in reversed(list(self.procs)):
-            sig = signal.SIGINT if name == "postgres" else signal.SIGTERM
-            self.stop(name, sig, timeout=10)
-
-
-PROCS = Processes()
+PROCS = None  # mg.Processes of the work directory (main)
 
 
 def run(argv, *, check_rc=True, timeout=600, what=None, **kwargs):
@@ -145,53 +98,6 @@ def run(argv, *, check_rc=True, timeout=600, what=None, **kwargs):
         raise Fatal(f"{what or ' '.join(argv)} exited {r.returncode}:\n"
                     f"{r.stdout[-3000:]}{r.stderr[-3000:]}")
     return r
-
-
-def wait_until(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    raise Fatal(f"timed out after {timeout} s waiting for {what}")
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_open(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-def process_group(pgid):
-    """PIDs whose process group is pgid."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid and fields[0] != "Z":
-            pids.append(int(entry))
-    return pids
-
-
-def tail(path, n=40):
-    try:
-        with open(path, errors="replace") as f:
-            return "".join(f.readlines()[-n:])
-    except OSError:
-        return ""
 
 
 # -- Package management ----------------------------------------------------
@@ -242,15 +148,11 @@ def apt_purge():
 
 # -- Files -------------------------------------------------------------------
 
-def owner_mode(path):
-    st = os.lstat(path)
-    return (pwd.getpwuid(st.st_uid).pw_name, grp.getgrgid(st.st_gid).gr_name,
-            stat.S_IMODE(st.st_mode), st)
-
-
 def check_owner_mode(path, user, group, mode, kind=stat.S_ISREG):
     try:
-        u, g, m, st = owner_mode(path)
+        st = os.lstat(path)
+        u, g, m = (pwd.getpwuid(st.st_uid).pw_name, grp.getgrgid(st.st_gid).gr_name,
+                   stat.S_IMODE(st.st_mode))
     except (OSError, KeyError) as exc:
         return check(False, f"{path} exists", str(exc))
     ok = (u, g, m) == (user, group, mode) and kind(st.st_mode)
@@ -260,12 +162,6 @@ def check_owner_mode(path, user, group, mode, kind=stat.S_ISREG):
 def sha256(path):
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
-
-
-def write_keeping_mode(path, text):
-    """Rewrites a file in place, keeping its owner and mode (as an editor would)."""
-    with open(path, "w") as f:
-        f.write(text)
 
 
 # -- The unit, run as systemd would ------------------------------------------
@@ -289,28 +185,9 @@ def parse_unit(path):
     return service
 
 
-def parse_env_assignments(text):
-    """KEY=VALUE words of Environment= (shell-like quoting)."""
-    env = {}
-    for word in shlex.split(text):
-        key, _, value = word.partition("=")
-        env[key] = value
-    return env
-
-
-def parse_env_file(path):
-    env = {}
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if not line or line[0] in "#;" or "=" not in line:
-                continue
-            key, value = line.split("=", 1)
-            value = value.strip()
-            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-                value = value[1:-1]
-            env[key.strip()] = value
-    return env
+def parse_env(text, comments=False):
+    """KEY=VALUE words (shell-like quoting) of Environment= or an EnvironmentFile."""
+    return dict(w.partition("=")[::2] for w in shlex.split(text, comments=comments) if "=" in w)
 
 
 def expand_exec(command, env):
@@ -346,12 +223,12 @@ class Service:
     def environment(self):
         env = {}
         for value in self.unit.get("Environment", []):
-            env.update(parse_env_assignments(value))
+            env.update(parse_env(value))
         for value in self.unit.get("EnvironmentFile", []):
-            optional = value.startswith("-")
             path = value.lstrip("-")
-            if os.path.exists(path) or not optional:
-                env.update(parse_env_file(path))
+            if os.path.exists(path) or not value.startswith("-"):
+                with open(path) as f:
+                    env.update(parse_env(f.read(), comments=True))
         return env
 
     def argv(self):
@@ -431,11 +308,10 @@ class Service:
             log(f"sd_notify from pid {pid}: {' '.join(lines)}")
             if wanted in lines:
                 return pid
-            proc = PROCS.procs.get("mediagate")
-            if proc is not None and proc.poll() is not None:
+            if not PROCS.running("mediagate"):
                 break
         raise Fatal(f"no {wanted} from the service within {timeout} s:\n"
-                    + tail(self.log_path))
+                    + mg.tail(self.log_path))
 
     def start(self):
         require(self.one("Type") == "notify", "the unit is Type=notify")
@@ -444,8 +320,9 @@ class Service:
         umask = int(self.one("UMask", "0022"), 8)
         argv = self.argv()
         log("ExecStart as systemd runs it: " + " ".join(shlex.quote(a) for a in argv))
-        proc = PROCS.start("mediagate", argv, self.log_path, env=self.env(), cwd="/",
+        proc = PROCS.spawn("mediagate", argv, self.log_path, env=self.env(), cwd="/",
                            umask=umask)
+        log(f"started mediagate (pid {proc.pid})")
         pid = self.wait_notify("READY=1", 30)
         # NotifyAccess=main: only the main PID (spawn-fcgi -n exec'd mediagate)
         # may notify.
@@ -454,13 +331,12 @@ class Service:
         return proc
 
     def reload(self):
-        proc = PROCS.procs["mediagate"]
-        os.kill(proc.pid, signal.SIGHUP)  # ExecReload=/bin/kill -HUP $MAINPID
+        os.kill(PROCS.pid("mediagate"), signal.SIGHUP)  # ExecReload=/bin/kill -HUP $MAINPID
         self.wait_notify("RELOADING=1", 15)
         self.wait_notify("READY=1", 15)
 
     def stop(self):
-        proc = PROCS.procs.get("mediagate")
+        proc = PROCS.popen("mediagate")
         if proc is None:
             return
         timeout = float(re.sub(r"s$", "", self.one("TimeoutStopSec", "90")))
@@ -476,8 +352,8 @@ class Service:
         except subprocess.TimeoutExpired:
             status = None
         # What systemd would SIGKILL after the main process exits (KillMode=mixed).
-        left = [p for p in process_group(proc.pid) if p != proc.pid]
-        PROCS.stop("mediagate", None, 1)
+        left = [p for p in mg.group_members(proc.pid) if p != proc.pid]
+        PROCS.stop("mediagate", timeout=1)
         check(status == 0 and not left,
               f"SIGTERM stops the service and its workers within TimeoutStopSec "
               f"({time.monotonic() - t0:.1f} s)", f"exit status {status}, left over {left}")
@@ -487,60 +363,26 @@ class Service:
 # -- Private PostgreSQL, Redis, nginx ----------------------------------------
 
 class Backends:
+    """PostgreSQL and Redis for the service user, nginx with the installed snippets."""
+
     def __init__(self, tmp):
-        self.tmp = tmp
-        self.pg_data = os.path.join(tmp, "pgdata")
-        self.pg_sock = os.path.join(tmp, "pgsock")
-        self.pg_port = free_port()
-        self.redis_sock = os.path.join(tmp, "redis.sock")
-        self.media = os.path.join(tmp, "media")
-        self.nginx_dir = os.path.join(tmp, "nginx")
-        self.http_port = free_port()
-        self.local_port = free_port()
-
-    def as_postgres(self, argv):
-        pw = pwd.getpwnam("postgres")
-        return ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--init-groups",
-                "--"] + argv
-
-    def start_postgres(self):
-        pw = pwd.getpwnam("postgres")
-        os.makedirs(self.pg_data, mode=0o700)
-        os.makedirs(self.pg_sock, mode=0o755)
-        for d in (self.pg_data, self.pg_sock):
-            os.chown(d, pw.pw_uid, pw.pw_gid)
-        run(self.as_postgres([f"{PG_BIN}/initdb", "-D", self.pg_data, "--auth=trust",
-                              "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8",
-                              "--no-sync"]), cwd=self.tmp, what="initdb")
-        PROCS.start("postgres", self.as_postgres([
-            f"{PG_BIN}/postgres", "-D", self.pg_data, "-k", self.pg_sock,
-            "-p", str(self.pg_port), "-c", "listen_addresses=", "-c", "fsync=off",
-            "-c", "shared_buffers=16MB", "-c", "max_connections=20"]),
-            os.path.join(self.tmp, "postgres.log"), cwd=self.tmp)
-        wait_until(lambda: run([f"{PG_BIN}/pg_isready", "-q", "-h", self.pg_sock, "-p",
-                                str(self.pg_port), "-U", "postgres"], check_rc=False).returncode == 0,
-                   30, "PostgreSQL")
-        self.psql("CREATE ROLE mediagate LOGIN", "postgres")
-        self.psql("CREATE DATABASE mediagate OWNER mediagate", "postgres")
-
-    def psql(self, sql, database="mediagate"):
-        return run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h",
-                    self.pg_sock, "-p", str(self.pg_port), "-U", "postgres", "-d", database,
-                    "-c", sql], what="psql").stdout.strip()
-
-    def start_redis(self):
+        self.tmp, self.media = tmp, os.path.join(tmp, "media")
+        self.postgres = mg.Postgres(PROCS, os.path.join(tmp, "pgdata"), os.path.join(tmp, "pgsock"),
+                                    os.path.join(tmp, "postgres.log"), database=None)
         # World-writable socket in a private directory: the service user connects.
-        PROCS.start("redis", ["redis-server", "--port", "0", "--unixsocket",
-                              self.redis_sock, "--unixsocketperm", "777", "--save", "",
-                              "--appendonly", "no", "--dir", self.tmp],
-                    os.path.join(self.tmp, "redis.log"), cwd=self.tmp)
-        wait_until(lambda: run(["redis-cli", "-s", self.redis_sock, "PING"],
-                               check_rc=False).stdout.strip() == "PONG", 15, "Redis")
+        self.redis = mg.Redis(PROCS, os.path.join(tmp, "redis.sock"), os.path.join(tmp, "redis"),
+                              os.path.join(tmp, "redis.log"), socket_perm="777")
+        self.nginx = mg.Nginx(PROCS, os.path.join(tmp, "nginx"), tmp, mg.free_port(), workers=1)
+        self.local_port = mg.free_port()
+        self.nginx.ports.append(self.local_port)
 
-    def write_nginx_conf(self):
-        d = self.nginx_dir
-        os.makedirs(d)
-        os.symlink("/etc/nginx/fastcgi_params", os.path.join(d, "fastcgi_params"))
+    def start_databases(self):
+        self.postgres.start()
+        self.postgres.psql("CREATE ROLE mediagate LOGIN; CREATE DATABASE mediagate OWNER mediagate")
+        self.postgres.database = "mediagate"
+        self.redis.start()
+
+    def start_nginx(self):
         # The installed loopback server for backend "local", with this test's
         # media root and port.
         with open("/etc/nginx/snippets/mediagate-local.conf") as f:
@@ -549,81 +391,37 @@ class Backends:
         local2 = local2.replace("listen 127.0.0.1:8089;", f"listen 127.0.0.1:{self.local_port};")
         require(local2.count(self.media) == 1 and str(self.local_port) in local2,
                 "mediagate-local.conf has the expected root and listen lines")
-        with open(os.path.join(d, "mediagate-local.conf"), "w") as f:
-            f.write(local2)
-        with open(os.path.join(d, "nginx.conf"), "w") as f:
-            f.write(f"""\
-user www-data;
-worker_processes 1;
-daemon off;
-pid {d}/nginx.pid;
-error_log {d}/error.log info;
-events {{ worker_connections 64; }}
-http {{
-    access_log {d}/access.log;
-    client_body_temp_path {d}/body;
-    proxy_temp_path {d}/proxy;
-    fastcgi_temp_path {d}/fastcgi;
-    uwsgi_temp_path {d}/uwsgi;
-    scgi_temp_path {d}/scgi;
-    include /etc/nginx/snippets/mediagate-http.conf;
-    include {d}/mediagate-local.conf;
-    server {{
-        listen 127.0.0.1:{self.http_port};
-        server_name localhost;
-        include /etc/nginx/snippets/mediagate-locations.conf;
-    }}
-}}
-""")
+        self.nginx.write_config({"mediagate-local.conf": local2, "nginx.conf": self.nginx.nginx_conf(
+            "    include /etc/nginx/snippets/mediagate-http.conf;\n"
+            "    include mediagate-local.conf;\n",
+            "        include /etc/nginx/snippets/mediagate-locations.conf;\n")})
+        what = "nginx -t accepts the installed snippets and nginx starts"
+        try:
+            self.nginx.start()
+            check(True, what)
+        except mg.StackError as exc:
+            require(False, what, str(exc))
 
-    def start_nginx(self):
-        d = self.nginx_dir
-        conf = os.path.join(d, "nginx.conf")
-        r = run(["nginx", "-t", "-q", "-c", conf, "-p", d + "/", "-e", d + "/error.log"],
-                check_rc=False)
-        require(r.returncode == 0, "nginx -t accepts the installed snippets",
-                r.stderr[-2000:])
-        PROCS.start("nginx", ["nginx", "-c", conf, "-p", d + "/", "-e", d + "/error.log"],
-                    os.path.join(d, "stderr.log"))
-        wait_until(lambda: port_open(self.http_port) and port_open(self.local_port), 15,
-                   "nginx")
-
-    def curl(self, path):
-        out = os.path.join(self.tmp, "curl.body")
-        r = run(["curl", "-sS", "-o", out, "-w", "%{http_code}", "--max-time", "20",
-                 f"http://127.0.0.1:{self.http_port}{path}"], check_rc=False)
-        body = b""
-        if os.path.exists(out):
-            with open(out, "rb") as f:
-                body = f.read()
-            os.unlink(out)
-        return r.stdout.strip() or r.stderr.strip(), body
+    def get(self, path):
+        """(status, body) of a GET through nginx."""
+        try:
+            r = mg.http(self.nginx.http_port, path, timeout=20)
+            return r.status, r.body
+        except OSError as exc:
+            return repr(exc), b""
 
 
 # -- The test ----------------------------------------------------------------
 
 def test_config(b):
-    return f"""\
-# Written by tests/package/install_test.py.
-[token]
-secret_file = "/etc/mediagate/secret"
-hash_value = "{{id}}{{uuid}}{{link_generation}}"
-
-[storage]
-backend = "local"
-local_url = "http://127.0.0.1:{b.local_port}"
-
-[database]
-url = "postgresql:///mediagate?host={b.pg_sock}&port={b.pg_port}&user=mediagate"
-
-[redis]
-address = "unix:{b.redis_sock}"
-key_prefix = "mediagate-pkgtest"
-
-[server]
-workers = 1
-drain_seconds = 2
-"""
+    return "# Written by tests/package/install_test.py.\n" + mg.to_toml({
+        "token": {"secret_file": "/etc/mediagate/secret",
+                  "hash_value": "{id}{uuid}{link_generation}"},
+        "storage": {"backend": "local", "local_url": f"http://127.0.0.1:{b.local_port}"},
+        "database": {"url": f"postgresql:///mediagate?host={b.postgres.sock}&port=5432"
+                            "&user=mediagate"},
+        "redis": {"address": f"unix:{b.redis.sock}", "key_prefix": "mediagate-pkgtest"},
+        "server": {"workers": 1, "drain_seconds": 2}})
 
 
 def check_installed_files():
@@ -688,7 +486,7 @@ def check_unit():
               m.group(0))
 
 
-def seed_data(b, tmp):
+def seed_data(b):
     os.makedirs(os.path.join(b.media, "shows"))
     os.chmod(b.media, 0o755)
     os.chmod(os.path.join(b.media, "shows"), 0o755)
@@ -697,35 +495,26 @@ def seed_data(b, tmp):
     with open(media_file, "wb") as f:
         f.write(payload)
     os.chmod(media_file, 0o644)
-    row = b.psql("INSERT INTO mediagate_users (email) VALUES ('listener@example.com') "
-                 "RETURNING id || ' ' || uuid || ' ' || link_generation")
-    uid, uuid, generation = row.split()
-    b.psql(f"INSERT INTO mediagate_subscriptions (user_id, status) VALUES ({uid}, 'active');"
-           "INSERT INTO mediagate_media (id, object_key) VALUES ('ep1', 'shows/episode 1.mp3');")
-    r = run(["mediagate", "token", "make", "--config", CONF, "--field", f"id={uid}",
-             "--field", f"uuid={uuid}", "--field", f"link_generation={generation}"],
-            what="mediagate token make")
-    token = r.stdout.strip()
-    email = base64.urlsafe_b64encode(b"listener@example.com").decode().rstrip("=")
-    good = f"/premium_media/{email}/ep1/{token}/episode-1.mp3"
-    last = token[-1]
-    flipped = token[:-1] + ("0" if last != "0" else "1")
-    bad = f"/premium_media/{email}/ep1/{flipped}/episode-1.mp3"
-    missing = f"/premium_media/{email}/no-such-file/{token}/episode-1.mp3"
-    return payload, good, bad, missing
+    db = mg.Schema(b.postgres.psql)
+    user = db.add_user("listener@example.com", "active", None)
+    db.add_media("ep1", "shows/episode 1.mp3")
+    token = mg.Mediagate(PROCS, "/usr/bin/mediagate", CONF, None, None).mint(mg.token_fields(user))
+    flipped = token[:-1] + ("0" if token[-1] != "0" else "1")
+    return payload, *(mg.media_path(user.email, f, t, "episode-1.mp3") for f, t in
+                      (("ep1", token), ("ep1", flipped), ("no-such-file", token)))
 
 
 def check_serving(b, payload, good, bad, missing, label):
-    code, body = b.curl(good)
-    check(code == "200" and body == payload,
+    code, body = b.get(good)
+    check(code == 200 and body == payload,
           f"{label}: a valid link returns 200 with the file's {len(payload)} bytes",
-          f"HTTP {code}, {len(body)} bytes\n{tail(os.path.join(b.nginx_dir, 'error.log'), 15)}")
-    code, _ = b.curl(bad)
-    check(code == "403", f"{label}: a flipped token gets 403", f"HTTP {code}")
-    code, _ = b.curl(missing)
-    check(code == "404", f"{label}: an unknown file id gets 404", f"HTTP {code}")
-    code, body = b.curl("/mediagate/health")
-    check(code == "200", f"{label}: /mediagate/health through nginx is 200",
+          f"HTTP {code}, {len(body)} bytes\n{mg.tail(b.nginx.error_log, 15)}")
+    code, _ = b.get(bad)
+    check(code == 403, f"{label}: a flipped token gets 403", f"HTTP {code}")
+    code, _ = b.get(missing)
+    check(code == 404, f"{label}: an unknown file id gets 404", f"HTTP {code}")
+    code, body = b.get("/mediagate/health")
+    check(code == 200, f"{label}: /mediagate/health through nginx is 200",
           f"HTTP {code} {body[:200]!r}")
 
 
@@ -733,7 +522,7 @@ def check_socket(service):
     sock = "/run/mediagate/mediagate.sock"
     check_owner_mode("/run/mediagate", "mediagate", "www-data", 0o750, stat.S_ISDIR)
     check_owner_mode(sock, "mediagate", "www-data", 0o660, stat.S_ISSOCK)
-    pid = PROCS.procs["mediagate"].pid
+    pid = PROCS.pid("mediagate")
     exe = os.readlink(f"/proc/{pid}/exe")
     check(exe == "/usr/bin/mediagate", "spawn-fcgi -n exec'd mediagate under the main PID",
           exe)
@@ -795,8 +584,10 @@ def main():
         print("FAIL: tests/package/install_test.py must run as root", flush=True)
         return 1
 
+    global PROCS
     tmp = tempfile.mkdtemp(prefix="mediagate-pkgtest.")
     os.chmod(tmp, 0o755)  # postgres, the service user and www-data traverse it
+    PROCS = mg.Processes(tmp)
     log(f"work directory {tmp}")
     installed_by_us = False
     service = None
@@ -812,15 +603,9 @@ def main():
             r = apt_purge()
             require(r.returncode == 0, "purge of a mediagate left installed earlier",
                     r.stderr[-2000:])
-        if os.path.exists("/run/mediagate/mediagate.sock"):
-            s = socket.socket(socket.AF_UNIX)
-            try:
-                s.connect("/run/mediagate/mediagate.sock")
+        with socket.socket(socket.AF_UNIX) as s:
+            if s.connect_ex("/run/mediagate/mediagate.sock") == 0:
                 raise Fatal("a mediagate is already serving /run/mediagate/mediagate.sock")
-            except OSError:
-                pass
-            finally:
-                s.close()
 
         # 1. Build and install, as the README says.
         deb1 = build_deb(os.path.join(tmp, "dist1"))
@@ -835,25 +620,24 @@ def main():
 
         # 3. Serve through nginx.
         b = Backends(tmp)
-        b.start_postgres()
-        b.start_redis()
-        write_keeping_mode(CONF, test_config(b))
+        b.start_databases()
+        with open(CONF, "w") as f:  # in place, keeping owner and mode, as an editor would
+            f.write(test_config(b))
         check_owner_mode(CONF, "root", "mediagate", 0o640)
         service = Service(tmp)
         r = run(service.credentials(["/usr/bin/mediagate", "migrate", "--config", CONF]),
                 check_rc=False, env=service.env(), cwd="/")
         check(r.returncode == 0, "mediagate migrate, as the service user, creates the schema",
               r.stdout + r.stderr)
-        payload, good, bad, missing = seed_data(b, tmp)
-        b.write_nginx_conf()
+        payload, good, bad, missing = seed_data(b)
         service.start()
         check_socket(service)
         b.start_nginx()
         check_serving(b, payload, good, bad, missing, "0.1.0")
         service.reload()
         check(True, "SIGHUP (ExecReload) reloads: RELOADING=1 then READY=1")
-        code, body = b.curl(good)
-        check(code == "200" and body == payload, "after the reload a valid link still works",
+        code, body = b.get(good)
+        check(code == 200 and body == payload, "after the reload a valid link still works",
               f"HTTP {code}")
         service.stop()
 
@@ -879,7 +663,7 @@ def main():
         service.start()
         check_serving(b, payload, good, bad, missing, UPGRADE_VERSION)
         service.stop()
-        PROCS.stop("nginx", signal.SIGQUIT)
+        b.nginx.stop()
 
         # 5. Purge: nothing left.
         listing = sorted(set(deb_listing(deb1) + deb_listing(deb2)), reverse=True)
@@ -889,7 +673,7 @@ def main():
               r.stderr[-1000:])
         installed_by_us = False
         check_purged(listing)
-    except Fatal as exc:
+    except (Fatal, mg.StackError) as exc:
         if not failures or failures[-1] != str(exc):
             check(False, "the test ran to the end", str(exc))
     except Exception as exc:  # an unexpected error is a failure, not a crash
@@ -908,8 +692,8 @@ def main():
             log("cleanup: purging mediagate")
             apt_purge()
         if failures:
-            for name in ("mediagate.log", "postgres.log", "redis.log", "nginx/error.log"):
-                text = tail(os.path.join(tmp, name), 20)
+            for name in ("mediagate.log", "postgres.log", "redis.log", "nginx-error.log"):
+                text = mg.tail(os.path.join(tmp, name), 20)
                 if text:
                     print(f"--- {name} (last lines)\n{text}", end="", flush=True)
         if args.keep or failures:
