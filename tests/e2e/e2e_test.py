@@ -133,13 +133,10 @@ class E2EBase(LogChecks):
         try:
             ds.stop_state(cls.tmp)
             # Sanitizer leak reports come at exit, after the last tearDown.
-            log = os.path.join(cls.tmp, "logs", "mediagate.log")
-            if os.path.exists(log):
-                with open(log, errors="replace") as fh:
-                    bad = [line for line in fh
-                           if any(m in line for m in LOG_CHECKS["mediagate.log"])]
-                if bad:
-                    raise AssertionError(f"mediagate.log after shutdown: {bad[:5]}")
+            bad = [line for line in mg.read_text(f"{cls.tmp}/logs/mediagate.log").splitlines()
+                   if any(m in line for m in LOG_CHECKS["mediagate.log"])]
+            if bad:
+                raise AssertionError(f"mediagate.log after shutdown: {bad[:5]}")
         finally:
             cls.guard.stdin.close()   # the guard stops (nothing left) and exits
             try:

@@ -10,7 +10,7 @@ Environment:
                        (default: build-bench/mediagate, then build/mediagate)
     S3_STORE_TEST_DIR  parent of the temporary STATE_DIR (default /var/tmp;
                        it needs user xattrs, so not tmpfs on Linux < 6.6)
-Python 3 stdlib + boto3 only (Debian python3-boto3).
+The store is driven through scripts/mgstack (S3Store); boto3 from python3-boto3.
 """
 
 import os
