@@ -1,8 +1,9 @@
 // Backoff: when to try reconnecting to a dependency that failed.
 //
 // After a failure the next attempt waits initial, then 2x, 4x ... up to max;
-// a success resets it. Requests arriving while waiting fail fast instead of
-// each paying a connect timeout. Not thread-safe.
+// a success resets it. Used for reconnecting (requests arriving while waiting
+// fail fast instead of each paying a connect timeout) and for restarting
+// crashing workers. Not thread-safe.
 #ifndef MEDIAGATE_BACKOFF_H_
 #define MEDIAGATE_BACKOFF_H_
 
@@ -19,10 +20,15 @@ class Backoff {
 
   // True when an attempt may be made at `now`.
   bool Ready(Clock::time_point now) const { return now >= next_; }
-  void Failure(Clock::time_point now) {
-    next_ = now + delay_;
+  // Records a failure at `now`; returns how long the next attempt must wait.
+  std::chrono::milliseconds Failure(Clock::time_point now) {
+    const std::chrono::milliseconds wait = delay_;
+    next_ = now + wait;
     delay_ = std::min(max_, delay_ * 2);
+    return wait;
   }
+  // Records a success: the next attempt may be made at once, and the next
+  // failure waits the initial delay again.
   void Success() {
     next_ = Clock::time_point();
     delay_ = initial_;

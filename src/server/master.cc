@@ -13,6 +13,7 @@
 #include <map>
 #include <vector>
 
+#include "base/backoff.h"
 #include "server/logging.h"
 #include "server/worker.h"
 
@@ -22,7 +23,11 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
+// A worker that dies sooner than this after starting has crashed: it is
+// restarted after a delay that doubles with each crash in a row (Backoff).
 constexpr auto kCrashWindow = std::chrono::seconds(2);
+constexpr auto kFirstRestartDelay = milliseconds(100);
+constexpr auto kMaxRestartDelay = milliseconds(10000);
 constexpr auto kResendInterval = milliseconds(250);
 
 sigset_t MasterSignals() {
@@ -123,15 +128,17 @@ class Master {
       children_.erase(it);
       free_slots_.push_back(child.slot);
       if (child.draining || child.generation != generation_ || stopping_) continue;
-      const bool crashed = Clock::now() - child.started < kCrashWindow;
-      crashes_ = crashed ? crashes_ + 1 : 0;
-      const milliseconds delay =
-          crashes_ == 0 ? milliseconds(0)
-                        : std::min(milliseconds(10000), milliseconds(100LL << std::min(crashes_ - 1, 7)));
+      const auto now = Clock::now();
+      milliseconds delay(0);
+      if (now - child.started < kCrashWindow) {
+        delay = restarts_.Failure(now);
+      } else {
+        restarts_.Success();
+      }
       spdlog::warn("worker pid {} died ({}); restarting in {} ms", pid, DescribeExit(status),
                    delay.count());
       metrics_->CountWorkerRestart();
-      due_.push_back(Clock::now() + delay);
+      due_.push_back(now + delay);
     }
   }
 
@@ -213,7 +220,7 @@ class Master {
   std::vector<Clock::time_point> due_;
   int generation_ = 0;
   int wanted_ = 0;
-  int crashes_ = 0;
+  Backoff restarts_{kFirstRestartDelay, kMaxRestartDelay};
   bool stopping_ = false;
 };
 

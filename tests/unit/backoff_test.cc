@@ -34,7 +34,7 @@ TEST(BackoffTest, DelayDoublesUpToMax) {
   Backoff backoff(milliseconds(100), milliseconds(500));
   auto t = kT0;
   for (int expected : {100, 200, 400, 500, 500, 500}) {
-    backoff.Failure(t);
+    EXPECT_EQ(backoff.Failure(t), milliseconds(expected));
     EXPECT_FALSE(backoff.Ready(t + milliseconds(expected - 1))) << expected;
     EXPECT_TRUE(backoff.Ready(t + milliseconds(expected))) << expected;
     t += milliseconds(expected);
