@@ -5,23 +5,22 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+
+#include "base/posix_error.h"
 
 namespace mediagate {
 namespace {
 
-Status PosixError(const std::string& path) {
-  return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
-}
+Status ReadError(const std::string& path) { return PosixError("cannot read " + path, errno); }
 
 }  // namespace
 
 Result<std::string> ReadRegularFile(const std::string& path, struct stat* st_out) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return PosixError(path);
+  if (fd < 0) return ReadError(path);
   struct stat st;
   if (fstat(fd, &st) != 0) {
-    Status s = PosixError(path);
+    Status s = ReadError(path);
     close(fd);
     return s;
   }
@@ -35,7 +34,7 @@ Result<std::string> ReadRegularFile(const std::string& path, struct stat* st_out
   while ((n = read(fd, buf, sizeof(buf))) != 0) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      Status s = PosixError(path);
+      Status s = ReadError(path);
       close(fd);
       return s;
     }

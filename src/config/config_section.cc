@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "base/file_reader.h"
+#include "base/first_line.h"
 
 namespace mediagate {
 namespace {
@@ -16,7 +17,7 @@ std::string LineSuffix(const TomlValue& v) {
 
 // toml11's messages are multi-line with a caret diagram; keep the first line.
 std::string FirstLine(const std::string& what) {
-  std::string line = what.substr(0, what.find('\n'));
+  std::string line = FirstLineOf(what);
   const std::string kTag = "[error] ";
   if (line.compare(0, kTag.size(), kTag) == 0) line.erase(0, kTag.size());
   return line;

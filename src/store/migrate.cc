@@ -3,6 +3,7 @@
 
 #include <pqxx/pqxx>
 
+#include "base/first_line.h"
 #include "config/conninfo.h"
 #include "schema_sql.h"
 
@@ -10,8 +11,6 @@ namespace mediagate {
 namespace {
 
 constexpr long kAdvisoryLock = 0x6d65646961676174;  // "mediagat"
-
-std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
 
 }  // namespace
 
@@ -22,7 +21,7 @@ Status Migrate(const DatabaseConfig& config, std::string* report) {
   try {
     conn = std::make_unique<pqxx::connection>(*conninfo);
   } catch (const std::exception& e) {
-    return Status::Unavailable("cannot connect to PostgreSQL: " + FirstLine(e.what()));
+    return Status::Unavailable("cannot connect to PostgreSQL: " + FirstLineOf(e.what()));
   }
   for (const Migration& m : kMigrations) {
     try {
@@ -45,10 +44,10 @@ Status Migrate(const DatabaseConfig& config, std::string* report) {
       tx.commit();
       *report += std::string("applied ") + m.name + "\n";
     } catch (const pqxx::broken_connection& e) {
-      return Status::Unavailable("PostgreSQL connection lost: " + FirstLine(e.what()));
+      return Status::Unavailable("PostgreSQL connection lost: " + FirstLineOf(e.what()));
     } catch (const std::exception& e) {
       return Status::Internal(std::string("migration ") + m.name +
-                              " failed (rolled back): " + FirstLine(e.what()));
+                              " failed (rolled back): " + FirstLineOf(e.what()));
     }
   }
   if (report->empty()) *report = "schema is up to date\n";

@@ -1,6 +1,7 @@
 // PgRecordStore: libpqxx adapter.
 #include "store/pg_record_store.h"
 
+#include "base/first_line.h"
 #include "config/conninfo.h"
 
 #include <pqxx/pqxx>
@@ -27,7 +28,7 @@ Lookup<T> Classify(const std::exception& e, bool* drop) {
   // Anything else leaves the connection in an unknown state: start afresh.
   *drop = true;
   std::string what = e.what();
-  return Lookup<T>::Unavailable(what.substr(0, what.find('\n')));
+  return Lookup<T>::Unavailable(FirstLineOf(what));
 }
 
 }  // namespace
@@ -57,7 +58,7 @@ std::string PgRecordStore::Connect() {
     return "";
   } catch (const std::exception& e) {
     std::string what = e.what();
-    last_error_ = "connect: " + what.substr(0, what.find('\n'));
+    last_error_ = "connect: " + FirstLineOf(what);
     backoff_.Failure(Backoff::Clock::now());
     return last_error_;
   }
@@ -120,7 +121,7 @@ bool PgRecordStore::Ping() {
     return true;
   } catch (const std::exception& e) {
     std::string what = e.what();
-    last_error_ = what.substr(0, what.find('\n'));
+    last_error_ = FirstLineOf(what);
     conn_.reset();
     backoff_.Failure(Backoff::Clock::now());
     return false;

@@ -3,26 +3,18 @@
 #include "base/file_reader.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 #include <fstream>
+
+#include "test_util.h"
 
 namespace mediagate {
 namespace {
 
 class FileReaderTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/file_reader_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    unlink((dir_ + "/f").c_str());
-    rmdir(dir_.c_str());
-  }
-  std::string dir_;
+  TempDir tmp_;
+  const std::string dir_ = tmp_.path();
 };
 
 TEST_F(FileReaderTest, ReadsContentAndStat) {

@@ -1,0 +1,76 @@
+// Helpers shared by the unit tests: a scratch directory removed with its
+// contents, and a loopback TCP port that is already taken. Not thread-safe;
+// one per test.
+#ifndef MEDIAGATE_TESTS_UNIT_TEST_UTIL_H_
+#define MEDIAGATE_TESTS_UNIT_TEST_UTIL_H_
+
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace mediagate {
+
+// A fresh directory under /tmp, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/mediagate_test.XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) {
+      ADD_FAILURE() << "mkdtemp: " << std::strerror(errno);
+    } else {
+      path_ = tmpl;
+    }
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// A TCP socket listening on 127.0.0.1 on a port the kernel chose; closed on
+// destruction. address() is "127.0.0.1:PORT".
+class BusyLoopbackPort {
+ public:
+  BusyLoopbackPort() : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+        listen(fd_, 1) != 0 ||
+        getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      ADD_FAILURE() << "cannot listen on 127.0.0.1: " << std::strerror(errno);
+    }
+    address_ = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  }
+  ~BusyLoopbackPort() {
+    if (fd_ >= 0) close(fd_);
+  }
+  BusyLoopbackPort(const BusyLoopbackPort&) = delete;
+  BusyLoopbackPort& operator=(const BusyLoopbackPort&) = delete;
+
+  const std::string& address() const { return address_; }
+
+ private:
+  int fd_;
+  std::string address_;
+};
+
+}  // namespace mediagate
+
+#endif  // MEDIAGATE_TESTS_UNIT_TEST_UTIL_H_
