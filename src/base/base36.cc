@@ -7,8 +7,6 @@
 namespace mediagate {
 namespace {
 
-constexpr size_t kMaxDigits = 13;  // django.utils.http.base36_to_int limit
-
 int DigitValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'z') return c - 'a' + 10;
@@ -31,7 +29,7 @@ std::string IntToBase36(int64_t value) {
 }
 
 std::optional<int64_t> CanonicalBase36ToInt(std::string_view text) {
-  if (text.empty() || text.size() > kMaxDigits) return std::nullopt;
+  if (text.empty() || text.size() > kMaxBase36Digits) return std::nullopt;
   if (text.size() > 1 && text[0] == '0') return std::nullopt;
   constexpr uint64_t kMax = std::numeric_limits<int64_t>::max();
   uint64_t value = 0;

@@ -4,12 +4,17 @@
 #ifndef MEDIAGATE_BASE36_H_
 #define MEDIAGATE_BASE36_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace mediagate {
+
+// The most digits Django's base36_to_int() reads: a token timestamp is 1 to
+// this many characters of [0-9a-z].
+constexpr size_t kMaxBase36Digits = 13;
 
 // Lowercase base36 of `value` with no leading zeros ("0" for 0).
 // REQUIRES: value >= 0.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/base64url.h"
+#include "token/token_shape.h"
 
 namespace mediagate {
 namespace {
@@ -14,7 +15,6 @@ namespace {
 constexpr size_t kMaxEmailBytes = 254;
 constexpr size_t kMaxFileIdBytes = 64;
 constexpr size_t kMaxFileNameBytes = 255;
-constexpr size_t kMaxTsDigits = 13;
 
 bool IsWordChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -24,8 +24,6 @@ bool IsControl(char c) {
   const auto u = static_cast<unsigned char>(c);
   return u < 0x20 || u == 0x7f;
 }
-bool IsBase36Digit(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); }
-bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
 bool ValidFileId(std::string_view s) {
   return !s.empty() && s.size() <= kMaxFileIdBytes &&
@@ -36,16 +34,6 @@ bool ValidFileName(std::string_view s) {
   return !s.empty() && s.size() <= kMaxFileNameBytes &&
          std::all_of(s.begin(), s.end(),
                      [](char c) { return IsWordChar(c) || c == '-' || c == '.'; });
-}
-
-bool ValidTokenShape(std::string_view s) {
-  const size_t dash = s.find('-');
-  if (dash == std::string_view::npos || dash == 0 || dash > kMaxTsDigits) return false;
-  const std::string_view ts = s.substr(0, dash);
-  const std::string_view hash = s.substr(dash + 1);
-  return std::all_of(ts.begin(), ts.end(), IsBase36Digit) &&
-         (hash.size() == 20 || hash.size() == 32) &&
-         std::all_of(hash.begin(), hash.end(), IsLowerHex);
 }
 
 bool ValidEmail(const std::string& email) {
@@ -114,7 +102,7 @@ UrlParseResult ParseMediaUri(std::string_view uri, std::string_view prefix,
   if (!email) return Reject(UrlReject::kBadEmailEncoding);
   if (!ValidEmail(*email)) return Reject(UrlReject::kBadEmail);
   if (!ValidFileId(segments[1])) return Reject(UrlReject::kBadFileId);
-  if (!ValidTokenShape(segments[2])) return Reject(UrlReject::kBadTokenShape);
+  if (!HasTokenShape(segments[2])) return Reject(UrlReject::kBadTokenShape);
   if (!ValidFileName(segments[3])) return Reject(UrlReject::kBadFileName);
 
   UrlParseResult result;

@@ -7,6 +7,7 @@
 #include "base/crypto.h"
 #include "token/django_clock.h"
 #include "token/hash_template.h"
+#include "token/token_shape.h"
 #include "mediagate/config.h"
 
 namespace mediagate {
@@ -33,13 +34,6 @@ std::string EveryOtherHexDigit(const std::string& mac) {
     out[i] = kHex[static_cast<unsigned char>(mac[i]) >> 4];
   }
   return out;
-}
-
-bool IsLowerHex(std::string_view s) {
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -132,16 +126,12 @@ Result<std::string> TokenGenerator::Make(const FieldMap& fields,
 
 TokenVerdict TokenGenerator::Check(const FieldMap& fields, std::string_view token,
                                    int64_t unix_now) const {
+  if (!HasTokenShape(token)) return TokenVerdict::kMalformed;
   const size_t dash = token.find('-');
-  if (dash == std::string_view::npos || token.find('-', dash + 1) != std::string_view::npos) {
-    return TokenVerdict::kMalformed;
-  }
   const std::string_view ts_b36 = token.substr(0, dash);
   const std::string_view hash = token.substr(dash + 1);
   const std::optional<int64_t> parsed_ts = CanonicalBase36ToInt(ts_b36);
-  if (!parsed_ts || (hash.size() != 20 && hash.size() != 32) || !IsLowerHex(hash)) {
-    return TokenVerdict::kMalformed;
-  }
+  if (!parsed_ts) return TokenVerdict::kMalformed;
 
   std::string value;
   if (!impl_->hash_template.Render(fields, *parsed_ts, &value).ok()) {
