@@ -1,7 +1,6 @@
 // Shared CLI helpers.
 #include "cli/cli_common.h"
 
-#include <chrono>
 #include <iostream>
 
 namespace mediagate::cli {
@@ -45,12 +44,6 @@ Result<FieldMap> ParseFields(const std::vector<std::string>& pairs) {
     }
   }
   return fields;
-}
-
-int64_t NowUnix() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace mediagate::cli

@@ -37,9 +37,6 @@ Result<Config> LoadConfigOrReport(const std::string& path);
 // missing '=', an empty or malformed name, or a repeated name.
 Result<FieldMap> ParseFields(const std::vector<std::string>& pairs);
 
-// The current UNIX time in seconds.
-int64_t NowUnix();
-
 }  // namespace mediagate::cli
 
 #endif  // MEDIAGATE_CLI_CLI_COMMON_H_

@@ -4,6 +4,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "mediagate/clock.h"
 #include "mediagate/presigner.h"
 
 namespace mediagate::cli {
@@ -23,7 +24,7 @@ int RunPresign(const PresignOptions& o) {
   if (config->storage.backend != "s3") {
     return Fail(kExitConfig, "presign needs storage.backend = \"s3\" in " + o.config);
   }
-  int64_t at = NowUnix();
+  int64_t at = SystemClock().NowUnix();
   if (!o.at.empty()) {
     auto parsed = ParseAmzDate(o.at);
     if (!parsed.ok()) return Fail(kExitUsage, "--at: " + parsed.status().message());

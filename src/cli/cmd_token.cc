@@ -4,6 +4,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "mediagate/clock.h"
 #include "mediagate/token.h"
 
 namespace mediagate::cli {
@@ -59,9 +60,10 @@ void AddTokenCommands(CLI::App& app, Action* action) {
       Result<TokenGenerator> gen = Status::Internal("unset");
       FieldMap fields;
       if (int rc = Prepare(*make_opts, &gen, &fields); rc != kExitOk) return rc;
-      auto token = gen->Make(fields, make_opts->at_given ? make_opts->at : NowUnix());
-      if (!token.ok()) return Fail(kExitFailed, token.status().message());
-      std::cout << *token << "\n";
+      auto minted =
+          gen->Make(fields, make_opts->at_given ? make_opts->at : SystemClock().NowUnix());
+      if (!minted.ok()) return Fail(kExitFailed, minted.status().message());
+      std::cout << *minted << "\n";
       return static_cast<int>(kExitOk);
     };
   });
@@ -76,7 +78,7 @@ void AddTokenCommands(CLI::App& app, Action* action) {
       FieldMap fields;
       if (int rc = Prepare(*check_opts, &gen, &fields); rc != kExitOk) return rc;
       const TokenVerdict verdict = gen->Check(
-          fields, check_opts->token, check_opts->at_given ? check_opts->at : NowUnix());
+          fields, check_opts->token, check_opts->at_given ? check_opts->at : SystemClock().NowUnix());
       if (verdict != TokenVerdict::kValid) {
         return Fail(kExitInvalid, std::string("token invalid: ") +
                                       TokenVerdictName(verdict));
