@@ -24,15 +24,17 @@ class Upstream {
   // InvalidArgument if the object key cannot be addressed.
   virtual Result<std::string> Locate(const FileRecord& file, int64_t unix_now) = 0;
   // A stable, user-independent identity of the object and its version: 32
-  // lowercase hex characters, never containing a signature.
-  virtual std::string CacheKey(const FileRecord& file) const = 0;
+  // lowercase hex characters, never containing a signature. Internal if it
+  // cannot be computed: never a key that two objects could share.
+  virtual Result<std::string> CacheKey(const FileRecord& file) const = 0;
 };
 
 // The backend named by config.backend. InvalidArgument for a bad config.
 Result<std::unique_ptr<Upstream>> MakeUpstream(const StorageConfig& config);
 
-// sha256(scope + "\n" + object_key + "\n" + version), first 32 hex digits.
-std::string ObjectCacheKey(const std::string& scope, const FileRecord& file);
+// sha256(scope + "\n" + object_key + "\n" + version), first 32 hex digits;
+// Internal if the digest fails.
+Result<std::string> ObjectCacheKey(const std::string& scope, const FileRecord& file);
 
 }  // namespace mediagate
 

@@ -20,6 +20,8 @@ const EVP_MD* FetchedDigest(HashAlgorithm algorithm) {
   return algorithm == HashAlgorithm::kSha1 ? sha1 : sha256;
 }
 
+bool digest_fails_for_testing = false;
+
 EVP_MAC* FetchedHmac() {
   static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
   return mac;
@@ -35,12 +37,19 @@ Result<std::string> Digest(HashAlgorithm algorithm, std::string_view data) {
   const EVP_MD* md = FetchedDigest(algorithm);
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (md == nullptr ||
+  if (md == nullptr || digest_fails_for_testing ||
       EVP_Digest(data.data(), data.size(), out, &len, md, nullptr) != 1) {
     return Status::Internal(std::string("OpenSSL digest failed: ") +
                             OpenSslName(algorithm));
   }
   return std::string(reinterpret_cast<char*>(out), len);
+}
+
+ScopedDigestFailureForTesting::ScopedDigestFailureForTesting() {
+  digest_fails_for_testing = true;
+}
+ScopedDigestFailureForTesting::~ScopedDigestFailureForTesting() {
+  digest_fails_for_testing = false;
 }
 
 std::string HexEncode(std::string_view bytes) {

@@ -22,6 +22,16 @@ const char* HashAlgorithmName(HashAlgorithm algorithm);
 // Raw digest bytes of `data`; an InternalError only if OpenSSL fails.
 Result<std::string> Digest(HashAlgorithm algorithm, std::string_view data);
 
+// For tests: while an instance lives, Digest() fails as it would if OpenSSL
+// could not compute a digest. Not thread-safe; do not nest.
+class ScopedDigestFailureForTesting {
+ public:
+  ScopedDigestFailureForTesting();
+  ~ScopedDigestFailureForTesting();
+  ScopedDigestFailureForTesting(const ScopedDigestFailureForTesting&) = delete;
+  ScopedDigestFailureForTesting& operator=(const ScopedDigestFailureForTesting&) = delete;
+};
+
 // Lowercase hexadecimal of `bytes` (two characters per byte).
 std::string HexEncode(std::string_view bytes);
 

@@ -28,11 +28,12 @@ void AddInvalidateCommand(CLI::App& app, Action* action) {
       if (!config.ok()) return static_cast<int>(kExitConfig);
       if (!config->redis.enabled) return Fail(kExitConfig, "redis.enabled is false");
       RedisCache cache(config->redis);
-      const std::string key = inv->user.empty()
-                                  ? FileCacheKey(config->redis.key_prefix, inv->file)
-                                  : UserCacheKey(config->redis.key_prefix, inv->user);
+      const Result<std::string> key =
+          inv->user.empty() ? FileCacheKey(config->redis.key_prefix, inv->file)
+                            : UserCacheKey(config->redis.key_prefix, inv->user);
+      if (!key.ok()) return Fail(kExitFailed, key.status().message());
       int64_t removed = 0;
-      Status s = cache.Delete({key}, &removed);
+      Status s = cache.Delete({*key}, &removed);
       if (!s.ok()) return Fail(kExitFailed, "redis: " + s.message());
       std::cout << "removed " << removed << " cache entr" << (removed == 1 ? "y" : "ies")
                 << "\n";

@@ -104,9 +104,11 @@ Decision Decider::Decide(const AuthRequest& request) {
   if (!upstream.ok()) {
     return deny(Reason::kNotFound, "object key: " + upstream.status().message());
   }
+  Result<std::string> cache_key = upstream_->CacheKey(file.record);
+  if (!cache_key.ok()) return deny(Reason::kUnavailable, cache_key.status().message());
   d.reason = Reason::kAllow;
   d.upstream = std::move(*upstream);
-  d.cache_key = upstream_->CacheKey(file.record);
+  d.cache_key = std::move(*cache_key);
   return d;
 }
 

@@ -67,7 +67,10 @@ Lookup<T> CachedRecordStore::Get(const std::string& key, int64_t ttl,
 }
 
 Lookup<UserRecord> CachedRecordStore::FindUser(const std::string& email) {
-  return Get<UserRecord>(UserCacheKey(config_.key_prefix, email), config_.user_ttl_seconds,
+  // Without its own key a user must not share another's entry: fail closed.
+  Result<std::string> key = UserCacheKey(config_.key_prefix, email);
+  if (!key.ok()) return Lookup<UserRecord>::Unavailable(key.status().message());
+  return Get<UserRecord>(*key, config_.user_ttl_seconds,
                          DecodeUser, EncodeUser,
                          [&] { return origin_->FindUser(email); });
 }

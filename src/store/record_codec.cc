@@ -36,9 +36,10 @@ std::optional<json> Envelope(const std::string& value, bool* found) {
 
 }  // namespace
 
-std::string UserCacheKey(const std::string& prefix, const std::string& email) {
+Result<std::string> UserCacheKey(const std::string& prefix, const std::string& email) {
   auto digest = Digest(HashAlgorithm::kSha256, email);
-  return prefix + ":v1:user:" + (digest.ok() ? HexEncode(*digest) : std::string("x"));
+  if (!digest.ok()) return digest.status().Annotate("cache key");
+  return prefix + ":v1:user:" + HexEncode(*digest);
 }
 
 std::string FileCacheKey(const std::string& prefix, const std::string& file_id) {

@@ -11,10 +11,13 @@
 #include <string>
 
 #include "mediagate/records.h"
+#include "mediagate/result.h"
 
 namespace mediagate {
 
-std::string UserCacheKey(const std::string& prefix, const std::string& email);
+// "<prefix>:v1:user:<sha256(email) hex>"; Internal if the digest fails.
+Result<std::string> UserCacheKey(const std::string& prefix, const std::string& email);
+// "<prefix>:v1:file:<file id>".
 std::string FileCacheKey(const std::string& prefix, const std::string& file_id);
 
 // Encodes a found record, or "not found" when `record` is null. Returns

@@ -29,7 +29,7 @@ class LocalUpstream : public Upstream {
     PercentEncode(key, true, &path);
     return path;
   }
-  std::string CacheKey(const FileRecord& file) const override {
+  Result<std::string> CacheKey(const FileRecord& file) const override {
     return ObjectCacheKey("local " + location_, file);
   }
 

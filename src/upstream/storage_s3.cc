@@ -18,7 +18,7 @@ class S3Upstream : public Upstream {
   Result<std::string> Locate(const FileRecord& file, int64_t unix_now) override {
     return presigner_.Presign(HttpMethod::kGet, file.object_key, unix_now, expires_);
   }
-  std::string CacheKey(const FileRecord& file) const override {
+  Result<std::string> CacheKey(const FileRecord& file) const override {
     return ObjectCacheKey(scope_, file);
   }
 

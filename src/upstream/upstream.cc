@@ -12,11 +12,10 @@ Result<std::unique_ptr<Upstream>> MakeUpstream(const StorageConfig& config) {
   return MakeS3Upstream(config);
 }
 
-std::string ObjectCacheKey(const std::string& scope, const FileRecord& file) {
+Result<std::string> ObjectCacheKey(const std::string& scope, const FileRecord& file) {
   auto digest = Digest(HashAlgorithm::kSha256,
                        scope + "\n" + file.object_key + "\n" + file.version);
-  // Digest fails only if OpenSSL is broken; fall back to a non-shared key.
-  if (!digest.ok()) return "uncacheable";
+  if (!digest.ok()) return digest.status().Annotate("cache key");
   return HexEncode(*digest).substr(0, 32);
 }
 

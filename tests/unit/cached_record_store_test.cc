@@ -12,6 +12,7 @@
 
 #include "fakes.h"
 #include "mediagate/metrics.h"
+#include "base/crypto.h"
 #include "base/rate_limiter.h"
 #include "store/record_codec.h"
 
@@ -47,7 +48,7 @@ class CachedRecordStoreTest : public ::testing::Test {
   }
 
   std::string UserKey(const std::string& email = kEmail) const {
-    return UserCacheKey(kPrefix, email);
+    return UserCacheKey(kPrefix, email).value();
   }
   std::string FileKey(const std::string& id = kFileId) const {
     return FileCacheKey(kPrefix, id);
@@ -81,6 +82,18 @@ TEST_F(CachedRecordStoreTest, MissAsksDirectoryAndCachesUserWithUserTtl) {
   EXPECT_EQ(metrics_->RedisCount(Metrics::CacheResult::kMiss), 1u);
   EXPECT_TRUE(Rendered("mediagate_postgres_queries_total 1"));
   EXPECT_TRUE(Rendered("mediagate_postgres_errors_total 0"));
+}
+
+// Without its own cache key a user is not looked up (nor cached under a key
+// that every user would share): the decision is unavailable.
+TEST_F(CachedRecordStoreTest, UserIsUnavailableWhenCacheKeyFails) {
+  CachedRecordStore source = Source(&cache_);
+  ScopedDigestFailureForTesting digest_fails;
+  const Lookup<UserRecord> user = source.FindUser(kEmail);
+  EXPECT_EQ(user.state, LookupState::kUnavailable);
+  EXPECT_EQ(cache_.get_calls, 0);
+  EXPECT_TRUE(cache_.sets.empty());
+  EXPECT_EQ(origin_.user_calls, 0);
 }
 
 TEST_F(CachedRecordStoreTest, MissCachesFileWithFileTtl) {

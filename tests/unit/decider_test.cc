@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "base/base64url.h"
+#include "base/crypto.h"
 #include "fakes.h"
 #include "mediagate/config.h"
 #include "mediagate/presigner.h"
@@ -334,6 +335,17 @@ TEST_F(DeciderTest, SameFileForTwoUsersSharesCacheKeyNotUserRef) {
   EXPECT_EQ(a.cache_key, b.cache_key);
   EXPECT_EQ(a.upstream, b.upstream);
   EXPECT_NE(a.user_ref, b.user_ref);
+}
+
+// Every object would share one nginx cache entry under a fallback key.
+TEST_F(DeciderTest, UnavailableNotAllowWhenCacheKeyFails) {
+  const std::string uri = Uri(kEmail, kFileId, TokenFor(kEmail));
+  Build();
+  ScopedDigestFailureForTesting digest_fails;
+  const Decision d = Decide(uri);
+  EXPECT_EQ(d.reason, Reason::kUnavailable) << d.detail;
+  EXPECT_EQ(d.cache_key, "");
+  EXPECT_EQ(d.upstream, "");
 }
 
 TEST_F(DeciderTest, UserRefIsStableAndDependsOnSecret) {

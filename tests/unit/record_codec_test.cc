@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "base/crypto.h"
+
 namespace mediagate {
 namespace {
 
@@ -165,19 +167,27 @@ TEST(RecordCodecTest, InvalidUtf8IsNotEncoded) {
 }
 
 TEST(RecordCodecTest, UserCacheKeyIsSha256OfEmail) {
-  EXPECT_EQ(UserCacheKey("mediagate", "alice@example.com"),
+  EXPECT_EQ(UserCacheKey("mediagate", "alice@example.com").value(),
             "mediagate:v1:user:"
             "ff8d9819fc0e12bf0d24892e45987e249a28dce836a85cad60e28eaaa8c6d976");
 }
 
 TEST(RecordCodecTest, UserCacheKeyHidesEmailAndIsStable) {
-  const std::string key = UserCacheKey("mg", "alice@example.com");
-  EXPECT_EQ(key, UserCacheKey("mg", "alice@example.com"));
+  const std::string key = UserCacheKey("mg", "alice@example.com").value();
+  EXPECT_EQ(key, UserCacheKey("mg", "alice@example.com").value());
   EXPECT_EQ(key.find("alice"), std::string::npos);
   EXPECT_EQ(key.find("example.com"), std::string::npos);
   EXPECT_EQ(key.rfind("mg:v1:user:", 0), 0u);
-  EXPECT_NE(key, UserCacheKey("mg", "bob@example.com"));
-  EXPECT_NE(key, UserCacheKey("other", "alice@example.com"));
+  EXPECT_NE(key, UserCacheKey("mg", "bob@example.com").value());
+  EXPECT_NE(key, UserCacheKey("other", "alice@example.com").value());
+}
+
+// A user never gets a fallback key that every user would share.
+TEST(RecordCodecTest, UserCacheKeyFailsWhenDigestFails) {
+  ScopedDigestFailureForTesting digest_fails;
+  const Result<std::string> key = UserCacheKey("mg", "alice@example.com");
+  ASSERT_FALSE(key.ok());
+  EXPECT_EQ(key.status().code(), Status::Code::kInternal);
 }
 
 TEST(RecordCodecTest, FileCacheKeyFormat) {
