@@ -13,8 +13,9 @@
 namespace mediagate {
 
 struct UserRecord {
-  // Every column of the user row by name, as Python's str() would print it
-  // (SQL NULL becomes "None"); the token template reads from here.
+  // The columns the token template (token.hash_value) names, and only those,
+  // by name, as Python's str() would print them (SQL NULL becomes "None").
+  // Other columns of the user row are not read into it.
   FieldMap fields;
   // Subscription status ("active", "past_due", ...).
   std::string status;
