@@ -5,7 +5,8 @@
 //   1  "token check": the token is not valid (reason on stderr)
 //   2  bad command-line usage
 //   3  the config file is invalid or unreadable
-//   4  the operation failed (e.g. a missing token field, a bad object key)
+//   4  the operation failed (e.g. a missing token field, a bad object key,
+//      serve: the listen address in use)
 #ifndef MEDIAGATE_CLI_CLI_COMMON_H_
 #define MEDIAGATE_CLI_CLI_COMMON_H_
 

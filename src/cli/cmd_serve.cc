@@ -31,7 +31,9 @@ int RunServe(const ServeOptions& o) {
   auto socket = OpenListenSocket(o.listen);
   if (!socket.ok()) {
     spdlog::critical("{}", socket.status().message());
-    return kExitUsage;
+    // Only a malformed address is a usage error (which systemd does not
+    // retry); a busy port or a missing directory may pass.
+    return socket.status().code() == Status::Code::kInvalidArgument ? kExitUsage : kExitFailed;
   }
   auto metrics = Metrics::CreateShared();
   if (!metrics) {

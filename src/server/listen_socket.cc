@@ -13,14 +13,12 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/posix_error.h"
+
 namespace mediagate {
 namespace {
 
 constexpr int kBacklog = 1024;
-
-Status PosixError(const std::string& context) {
-  return Status::IoError(context + ": " + std::strerror(errno));
-}
 
 bool IsListeningSocket(int fd) {
   int listening = 0;
@@ -35,7 +33,9 @@ Status ApplyOwnerAndMode(const std::string& path, const ListenOptions& o) {
     if (*end != '\0' || mode < 0 || mode > 0777) {
       return Status::InvalidArgument("--socket-mode: \"" + o.mode + "\" is not an octal mode");
     }
-    if (chmod(path.c_str(), static_cast<mode_t>(mode)) != 0) return PosixError("chmod " + path);
+    if (chmod(path.c_str(), static_cast<mode_t>(mode)) != 0) {
+      return PosixError("chmod " + path, errno);
+    }
   }
   if (!o.owner.empty()) {
     const size_t colon = o.owner.find(':');
@@ -44,18 +44,27 @@ Status ApplyOwnerAndMode(const std::string& path, const ListenOptions& o) {
     gid_t gid = static_cast<gid_t>(-1);
     if (!user.empty()) {
       const passwd* pw = getpwnam(user.c_str());
-      if (pw == nullptr) return Status::InvalidArgument("--socket-owner: no user " + user);
+      if (pw == nullptr) return Status::NotFound("--socket-owner: no user " + user);
       uid = pw->pw_uid;
     }
     if (colon != std::string::npos) {
       const std::string group_name = o.owner.substr(colon + 1);
       const struct group* gr = getgrnam(group_name.c_str());
-      if (gr == nullptr) return Status::InvalidArgument("--socket-owner: no group " + group_name);
+      if (gr == nullptr) return Status::NotFound("--socket-owner: no group " + group_name);
       gid = gr->gr_gid;
     }
-    if (chown(path.c_str(), uid, gid) != 0) return PosixError("chown " + path);
+    if (chown(path.c_str(), uid, gid) != 0) return PosixError("chown " + path, errno);
   }
   return Status::Ok();
+}
+
+// True when something accepts connections on the unix socket at `addr`.
+bool SocketAnswers(const sockaddr_un& addr) {
+  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  const bool answers = connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) == 0;
+  close(fd);
+  return answers;
 }
 
 Result<ListenSocket> ListenUnix(const std::string& path, const ListenOptions& o) {
@@ -68,15 +77,18 @@ Result<ListenSocket> ListenUnix(const std::string& path, const ListenOptions& o)
   struct stat st;
   if (lstat(path.c_str(), &st) == 0) {
     if (!S_ISSOCK(st.st_mode)) {
-      return Status::InvalidArgument("--listen: " + path + " exists and is not a socket");
+      return Status::IoError("--listen: " + path + " exists and is not a socket");
+    }
+    if (SocketAnswers(addr)) {
+      return PosixError("--listen: " + path + " is served by another process", EADDRINUSE);
     }
     unlink(path.c_str());  // a stale socket from an earlier run
   }
   const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return PosixError("socket");
+  if (fd < 0) return PosixError("socket", errno);
   if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
       listen(fd, kBacklog) != 0) {
-    Status s = PosixError("bind/listen " + path);
+    Status s = PosixError("bind/listen " + path, errno);
     close(fd);
     return s;
   }
@@ -103,6 +115,9 @@ Result<ListenSocket> ListenTcp(const std::string& address) {
   hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
   addrinfo* res = nullptr;
   const int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &res);
+  if (rc == EAI_AGAIN || rc == EAI_SYSTEM) {  // the resolver, not the address
+    return Status::Unavailable("--listen " + address + ": " + gai_strerror(rc));
+  }
   if (rc != 0) {
     return Status::InvalidArgument("--listen " + address + ": " + gai_strerror(rc));
   }
@@ -110,10 +125,10 @@ Result<ListenSocket> ListenTcp(const std::string& address) {
   const int one = 1;
   Status s;
   if (fd < 0) {
-    s = PosixError("socket");
+    s = PosixError("socket", errno);
   } else if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
              bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, kBacklog) != 0) {
-    s = PosixError("bind/listen " + address);
+    s = PosixError("bind/listen " + address, errno);
     close(fd);
   }
   freeaddrinfo(res);

@@ -24,9 +24,15 @@ struct ListenSocket {
   std::string description;
 };
 
-// Opens or adopts the listening socket. InvalidArgument/IoError with a
-// one-line reason, e.g. "fd 0 is not a listening socket (run under
-// spawn-fcgi, systemd, or pass --listen)".
+// Opens or adopts the listening socket. A unix socket left by an earlier run
+// is replaced, one that another process serves is not. Failures carry a
+// one-line reason and say whether retrying can help:
+//  - InvalidArgument: the options themselves are wrong (a malformed address
+//    or mode, --listen with a systemd socket, fd 0 not a listening socket).
+//    Retrying cannot help.
+//  - IoError, NotFound, Unavailable: the system refused for now (address or
+//    path in use, EACCES, a directory or the socket's user not there yet,
+//    the resolver down). Retrying may help.
 Result<ListenSocket> OpenListenSocket(const ListenOptions& options);
 
 }  // namespace mediagate
