@@ -19,6 +19,16 @@ ClientAddress MustCreate(const std::vector<std::string>& trusted) {
                       : std::move(ClientAddress::Create({})).value();
 }
 
+// Expects a ClientAddress trusting `networks` to trust each of `trusted` and
+// none of `untrusted`.
+void ExpectTrust(const std::vector<std::string>& networks,
+                 const std::vector<const char*>& trusted,
+                 const std::vector<const char*>& untrusted) {
+  const ClientAddress clients = MustCreate(networks);
+  for (const char* address : trusted) EXPECT_TRUE(clients.IsTrusted(address)) << address;
+  for (const char* address : untrusted) EXPECT_FALSE(clients.IsTrusted(address)) << address;
+}
+
 TEST(ClientAddressTest, CreateRejectsBadEntries) {
   for (const char* bad :
        {"10.0.0.0/33", "abc", "1.2.3.4/", "::1/129", "", "/8", "1.2.3.4/-1",
@@ -43,79 +53,55 @@ TEST(ClientAddressTest, CreateAcceptsAddressesAndCidrs) {
 }
 
 TEST(ClientAddressTest, NothingTrustedByDefault) {
-  const ClientAddress clients = MustCreate({});
-  EXPECT_FALSE(clients.IsTrusted("127.0.0.1"));
-  EXPECT_FALSE(clients.IsTrusted("::1"));
+  ExpectTrust({}, {}, {"127.0.0.1", "::1"});
 }
 
 TEST(ClientAddressTest, BareAddressesMatchExactly) {
-  const ClientAddress clients = MustCreate({"192.0.2.7", "2001:db8::7"});
-  EXPECT_TRUE(clients.IsTrusted("192.0.2.7"));
-  EXPECT_FALSE(clients.IsTrusted("192.0.2.8"));
-  EXPECT_FALSE(clients.IsTrusted("192.0.2.6"));
-  EXPECT_TRUE(clients.IsTrusted("2001:db8::7"));
-  EXPECT_TRUE(clients.IsTrusted("2001:0db8:0:0:0:0:0:7"));
-  EXPECT_FALSE(clients.IsTrusted("2001:db8::8"));
+  ExpectTrust({"192.0.2.7", "2001:db8::7"},
+              {"192.0.2.7", "2001:db8::7", "2001:0db8:0:0:0:0:0:7"},
+              {"192.0.2.8", "192.0.2.6", "2001:db8::8"});
 }
 
 TEST(ClientAddressTest, ByteAlignedV4Prefixes) {
-  const ClientAddress clients = MustCreate({"10.0.0.0/8", "172.16.5.0/24"});
-  EXPECT_TRUE(clients.IsTrusted("10.0.0.0"));
-  EXPECT_TRUE(clients.IsTrusted("10.255.255.255"));
-  EXPECT_FALSE(clients.IsTrusted("11.0.0.0"));
-  EXPECT_FALSE(clients.IsTrusted("9.255.255.255"));
-  EXPECT_TRUE(clients.IsTrusted("172.16.5.200"));
-  EXPECT_FALSE(clients.IsTrusted("172.16.6.1"));
+  ExpectTrust({"10.0.0.0/8", "172.16.5.0/24"},
+              {"10.0.0.0", "10.255.255.255", "172.16.5.200"},
+              {"11.0.0.0", "9.255.255.255", "172.16.6.1"});
 }
 
 TEST(ClientAddressTest, NonByteAlignedV4Prefix) {
-  const ClientAddress clients = MustCreate({"10.1.16.0/20"});
-  EXPECT_TRUE(clients.IsTrusted("10.1.16.0"));
-  EXPECT_TRUE(clients.IsTrusted("10.1.20.9"));
-  EXPECT_TRUE(clients.IsTrusted("10.1.31.255"));
-  EXPECT_FALSE(clients.IsTrusted("10.1.32.0"));
-  EXPECT_FALSE(clients.IsTrusted("10.1.15.255"));
-  EXPECT_FALSE(clients.IsTrusted("10.2.16.1"));
+  ExpectTrust({"10.1.16.0/20"},
+              {"10.1.16.0", "10.1.20.9", "10.1.31.255"},
+              {"10.1.32.0", "10.1.15.255", "10.2.16.1"});
 }
 
 TEST(ClientAddressTest, HostBitsOfTheNetworkAreIgnored) {
-  const ClientAddress clients = MustCreate({"10.1.20.9/20"});
-  EXPECT_TRUE(clients.IsTrusted("10.1.16.1"));
-  EXPECT_FALSE(clients.IsTrusted("10.1.32.1"));
+  ExpectTrust({"10.1.20.9/20"},
+              {"10.1.16.1"},
+              {"10.1.32.1"});
 }
 
 TEST(ClientAddressTest, V4SlashZeroMatchesEveryV4OnlyV4) {
-  const ClientAddress clients = MustCreate({"0.0.0.0/0"});
-  EXPECT_TRUE(clients.IsTrusted("1.2.3.4"));
-  EXPECT_TRUE(clients.IsTrusted("255.255.255.255"));
-  EXPECT_FALSE(clients.IsTrusted("::1"));
-  EXPECT_FALSE(clients.IsTrusted("2001:db8::1"));
+  ExpectTrust({"0.0.0.0/0"},
+              {"1.2.3.4", "255.255.255.255"},
+              {"::1", "2001:db8::1"});
 }
 
 TEST(ClientAddressTest, V6SlashZeroMatchesEveryV6OnlyV6) {
-  const ClientAddress clients = MustCreate({"::/0"});
-  EXPECT_TRUE(clients.IsTrusted("::1"));
-  EXPECT_TRUE(clients.IsTrusted("ffff::1"));
-  EXPECT_FALSE(clients.IsTrusted("127.0.0.1"));
+  ExpectTrust({"::/0"},
+              {"::1", "ffff::1"},
+              {"127.0.0.1"});
 }
 
 TEST(ClientAddressTest, V6Prefixes) {
-  const ClientAddress clients = MustCreate({"2001:db8::/33", "fd00:1::/64"});
-  EXPECT_TRUE(clients.IsTrusted("2001:db8::1"));
-  EXPECT_TRUE(clients.IsTrusted("2001:db8:7fff:ffff::1"));
-  EXPECT_FALSE(clients.IsTrusted("2001:db8:8000::1"));
-  EXPECT_FALSE(clients.IsTrusted("2001:db9::1"));
-  EXPECT_TRUE(clients.IsTrusted("fd00:1::abcd"));
-  EXPECT_TRUE(clients.IsTrusted("fd00:1:0:0:ffff:ffff:ffff:ffff"));
-  EXPECT_FALSE(clients.IsTrusted("fd00:1:0:1::1"));
+  ExpectTrust({"2001:db8::/33", "fd00:1::/64"},
+              {"2001:db8::1", "2001:db8:7fff:ffff::1", "fd00:1::abcd",
+               "fd00:1:0:0:ffff:ffff:ffff:ffff"},
+              {"2001:db8:8000::1", "2001:db9::1", "fd00:1:0:1::1"});
 }
 
 TEST(ClientAddressTest, GarbageIsNeverTrusted) {
-  const ClientAddress clients = MustCreate({"0.0.0.0/0", "::/0"});
-  for (const char* bad :
-       {"", "abc", "1.2.3.4 ", " 1.2.3.4", "1.2.3.4/8", "unix:"}) {
-    EXPECT_FALSE(clients.IsTrusted(bad)) << "'" << bad << "'";
-  }
+  ExpectTrust({"0.0.0.0/0", "::/0"}, {},
+              {"", "abc", "1.2.3.4 ", " 1.2.3.4", "1.2.3.4/8", "unix:"});
 }
 
 TEST(ClientAddressTest, UntrustedPeerIgnoresHeader) {

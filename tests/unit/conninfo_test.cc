@@ -52,31 +52,48 @@ size_t Count(const std::string& s, const std::string& part) {
   return n;
 }
 
-TEST(ConninfoTest, KeywordFormIsAccepted) {
+// Expects `keyword` exactly once in the connection string built from
+// `config`, and libpq to read `value` for it.
+void ExpectKeywordOnce(const DatabaseConfig& config, const std::string& keyword,
+                       const std::string& value) {
+  auto conninfo = BuildConnectionString(config);
+  ASSERT_TRUE(conninfo.ok());
+  EXPECT_EQ(Count(*conninfo, keyword + "="), 1u) << *conninfo;
+  EXPECT_EQ(Parse(*conninfo).at(keyword), value);
+}
+
+// The failure BuildConnectionString reports for `config` (OK, after a test
+// failure, if it succeeds).
+Status BuildFailure(const DatabaseConfig& config) {
+  auto conninfo = BuildConnectionString(config);
+  EXPECT_FALSE(conninfo.ok()) << config.url;
+  return conninfo.ok() ? Status::Ok() : conninfo.status();
+}
+
+constexpr char kKeywordUrl[] = "host=db.example port=5433 dbname=media user=mg sslmode=require";
+constexpr char kUri[] = "postgresql://mg@db.example:5433/media?sslmode=require";
+
+TEST(ConninfoTest, KeywordAndUriFormsAreAccepted) {
+  for (const char* url : {kKeywordUrl, kUri}) {
+    DatabaseConfig config;
+    config.url = url;
+    const auto p = Build(config);
+    EXPECT_EQ(p.at("host"), "db.example") << url;
+    EXPECT_EQ(p.at("port"), "5433") << url;
+    EXPECT_EQ(p.at("dbname"), "media") << url;
+    EXPECT_EQ(p.at("user"), "mg") << url;
+    EXPECT_EQ(p.at("sslmode"), "require") << url;
+    EXPECT_EQ(p.at("connect_timeout"), "2") << url;
+  }
+}
+
+TEST(ConninfoTest, KeywordFormGetsDefaultOptionsAndNoPassword) {
   DatabaseConfig config;
-  config.url = "host=db.example port=5433 dbname=media user=mg sslmode=require";
+  config.url = kKeywordUrl;
   const auto p = Build(config);
-  EXPECT_EQ(p.at("host"), "db.example");
-  EXPECT_EQ(p.at("port"), "5433");
-  EXPECT_EQ(p.at("dbname"), "media");
-  EXPECT_EQ(p.at("user"), "mg");
-  EXPECT_EQ(p.at("sslmode"), "require");
-  EXPECT_EQ(p.at("connect_timeout"), "2");
   EXPECT_EQ(p.at("options"), "-c statement_timeout=1000");
   EXPECT_EQ(p.at("application_name"), "mediagate");
   EXPECT_EQ(p.count("password"), 0u);
-}
-
-TEST(ConninfoTest, UriFormIsAccepted) {
-  DatabaseConfig config;
-  config.url = "postgresql://mg@db.example:5433/media?sslmode=require";
-  const auto p = Build(config);
-  EXPECT_EQ(p.at("host"), "db.example");
-  EXPECT_EQ(p.at("port"), "5433");
-  EXPECT_EQ(p.at("dbname"), "media");
-  EXPECT_EQ(p.at("user"), "mg");
-  EXPECT_EQ(p.at("sslmode"), "require");
-  EXPECT_EQ(p.at("connect_timeout"), "2");
 }
 
 TEST(ConninfoTest, DefaultUrlUsesSocket) {
@@ -102,10 +119,7 @@ TEST(ConninfoTest, ConfigConnectTimeoutReplacesTheUrls) {
   DatabaseConfig config;
   config.url = "host=db connect_timeout=30";
   config.connect_timeout_ms = 5000;
-  auto conninfo = BuildConnectionString(config);
-  ASSERT_TRUE(conninfo.ok());
-  EXPECT_EQ(Count(*conninfo, "connect_timeout="), 1u) << *conninfo;
-  EXPECT_EQ(Parse(*conninfo).at("connect_timeout"), "5");
+  ExpectKeywordOnce(config, "connect_timeout", "5");
 }
 
 TEST(ConninfoTest, OptionsCarryStatementTimeout) {
@@ -130,10 +144,7 @@ TEST(ConninfoTest, OptionsKeepTheUrlsOptions) {
 TEST(ConninfoTest, ApplicationNameFromUrlIsKept) {
   DatabaseConfig config;
   config.url = "host=db application_name=custom";
-  auto conninfo = BuildConnectionString(config);
-  ASSERT_TRUE(conninfo.ok());
-  EXPECT_EQ(Count(*conninfo, "application_name="), 1u) << *conninfo;
-  EXPECT_EQ(Parse(*conninfo).at("application_name"), "custom");
+  ExpectKeywordOnce(config, "application_name", "custom");
 }
 
 TEST(ConninfoTest, PasswordIsAddedAndQuoted) {
@@ -153,19 +164,15 @@ TEST(ConninfoTest, UrlValuesWithQuotesAndBackslashesSurvive) {
 }
 
 TEST(ConninfoTest, ConfigPasswordReplacesUrlPassword) {
-  DatabaseConfig config;
-  config.url = "postgresql://mg:oldpass@db/media";
-  config.password = Secret("newpass", "test");
-  auto conninfo = BuildConnectionString(config);
-  ASSERT_TRUE(conninfo.ok());
-  EXPECT_EQ(conninfo->find("oldpass"), std::string::npos) << *conninfo;
-  EXPECT_EQ(Parse(*conninfo).at("password"), "newpass");
-
-  config.url = "host=db password=oldpass";
-  conninfo = BuildConnectionString(config);
-  ASSERT_TRUE(conninfo.ok());
-  EXPECT_EQ(conninfo->find("oldpass"), std::string::npos) << *conninfo;
-  EXPECT_EQ(Parse(*conninfo).at("password"), "newpass");
+  for (const char* url : {"postgresql://mg:oldpass@db/media", "host=db password=oldpass"}) {
+    DatabaseConfig config;
+    config.url = url;
+    config.password = Secret("newpass", "test");
+    auto conninfo = BuildConnectionString(config);
+    ASSERT_TRUE(conninfo.ok()) << url;
+    EXPECT_EQ(conninfo->find("oldpass"), std::string::npos) << *conninfo;
+    EXPECT_EQ(Parse(*conninfo).at("password"), "newpass");
+  }
 }
 
 TEST(ConninfoTest, UrlPasswordIsKeptWithoutConfigPassword) {
@@ -180,14 +187,11 @@ TEST(ConninfoTest, BrokenUrlIsInvalidArgumentWithoutPassword) {
     DatabaseConfig config;
     config.url = url;
     config.password = Secret("hunter2", "test");
-    auto conninfo = BuildConnectionString(config);
-    ASSERT_FALSE(conninfo.ok()) << url;
-    EXPECT_EQ(conninfo.status().code(), Status::Code::kInvalidArgument) << url;
-    EXPECT_EQ(conninfo.status().message().rfind("database.url: ", 0), 0u)
-        << conninfo.status().message();
-    EXPECT_EQ(conninfo.status().message().find("hunter2"), std::string::npos)
-        << conninfo.status().message();
-    EXPECT_EQ(conninfo.status().message().find('\n'), std::string::npos);
+    const Status failure = BuildFailure(config);
+    EXPECT_EQ(failure.code(), Status::Code::kInvalidArgument) << url;
+    EXPECT_EQ(failure.message().rfind("database.url: ", 0), 0u) << failure.message();
+    EXPECT_EQ(failure.message().find("hunter2"), std::string::npos) << failure.message();
+    EXPECT_EQ(failure.message().find('\n'), std::string::npos);
   }
 }
 
@@ -201,10 +205,9 @@ TEST(ConninfoTest, BrokenUriDoesNotLeakItsPassword) {
                           "postgresql://mg:hunter2@db/media?bogus=1"}) {
     DatabaseConfig config;
     config.url = url;
-    auto conninfo = BuildConnectionString(config);
-    ASSERT_FALSE(conninfo.ok()) << url;
-    EXPECT_EQ(conninfo.status().message().find("hunter2"), std::string::npos)
-        << conninfo.status().message();
+    const Status failure = BuildFailure(config);
+    EXPECT_FALSE(failure.ok()) << url;
+    EXPECT_EQ(failure.message().find("hunter2"), std::string::npos) << failure.message();
   }
 }
 

@@ -13,6 +13,7 @@
 #include "base/base64url.h"
 #include "base/crypto.h"
 #include "fakes.h"
+#include "test_util.h"
 #include "mediagate/config.h"
 #include "mediagate/presigner.h"
 #include "mediagate/token.h"
@@ -57,15 +58,7 @@ class DeciderTest : public ::testing::Test {
   }
 
   // (Re)builds the upstream and decider from config_.
-  void Build() {
-    auto upstream = MakeUpstream(config_.storage);
-    ASSERT_TRUE(upstream.ok()) << upstream.status().ToString();
-    upstream_ = std::move(*upstream);
-    auto decider =
-        Decider::Create(config_, upstream_.get(), &records_, &clock_);
-    ASSERT_TRUE(decider.ok()) << decider.status().ToString();
-    decider_ = std::move(*decider);
-  }
+  void Build() { BuildDecider(config_, &records_, &clock_, &upstream_, &decider_); }
 
   std::string Mint(const FieldMap& fields, int64_t at = kNow) {
     auto tokens = TokenGenerator::Create(config_.token);
@@ -96,6 +89,15 @@ class DeciderTest : public ::testing::Test {
   Decision DecideValid(const std::string& email = kEmail,
                        const std::string& method = "GET") {
     return Decide(Uri(email, kFileId, TokenFor(email)), method);
+  }
+
+  // kEmail is past_due and paid until `paid_until`; entitlement honours
+  // paid_until with `grace_seconds`.
+  void SetPastDue(int64_t grace_seconds, int64_t paid_until) {
+    config_.entitlement.use_paid_until = true;
+    config_.entitlement.grace_seconds = grace_seconds;
+    records_.users[kEmail].record.status = "past_due";
+    records_.users[kEmail].record.paid_until = paid_until;
   }
 
   Config config_;
@@ -271,19 +273,13 @@ TEST_F(DeciderTest, DeniesPastDueWithoutUsePaidUntil) {
 }
 
 TEST_F(DeciderTest, DeniesPastDueWhosePaidPeriodEnded) {
-  config_.entitlement.use_paid_until = true;
-  config_.entitlement.grace_seconds = 60;
-  records_.users[kEmail].record.status = "past_due";
-  records_.users[kEmail].record.paid_until = kNow - 3600;
+  SetPastDue(/*grace_seconds=*/60, /*paid_until=*/kNow - 3600);
   EXPECT_EQ(DecideValid().reason, Reason::kInactive);
   EXPECT_EQ(records_.file_calls, 0);
 }
 
 TEST_F(DeciderTest, AllowsPastDueWithinGrace) {
-  config_.entitlement.use_paid_until = true;
-  config_.entitlement.grace_seconds = 3600;
-  records_.users[kEmail].record.status = "past_due";
-  records_.users[kEmail].record.paid_until = kNow - 60;
+  SetPastDue(/*grace_seconds=*/3600, /*paid_until=*/kNow - 60);
   EXPECT_EQ(DecideValid().reason, Reason::kAllow);
 }
 

@@ -16,6 +16,7 @@
 
 #include "base/base64url.h"
 #include "fakes.h"
+#include "test_util.h"
 #include "mediagate/config.h"
 #include "mediagate/token.h"
 #include "mediagate/upstream.h"
@@ -49,13 +50,8 @@ class RequestHandlerTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    auto upstream = MakeUpstream(config_.storage);
-    ASSERT_TRUE(upstream.ok()) << upstream.status().ToString();
-    upstream_ = std::move(*upstream);
-    auto decider =
-        Decider::Create(config_, upstream_.get(), &records_, &clock_);
-    ASSERT_TRUE(decider.ok()) << decider.status().ToString();
-    decider_ = std::move(*decider);
+    ASSERT_NO_FATAL_FAILURE(
+        BuildDecider(config_, &records_, &clock_, &upstream_, &decider_));
     auto tokens = TokenGenerator::Create(config_.token);
     ASSERT_TRUE(tokens.ok());
     auto token = tokens->Make(records_.users[kEmail].record.fields, kNow);

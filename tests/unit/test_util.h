@@ -1,6 +1,6 @@
 // Helpers shared by the unit tests: a scratch directory removed with its
-// contents, and a loopback TCP port that is already taken. Not thread-safe;
-// one per test.
+// contents, a loopback TCP port that is already taken, and a Decider built
+// as a worker builds it. Not thread-safe; one per test.
 #ifndef MEDIAGATE_TESTS_UNIT_TEST_UTIL_H_
 #define MEDIAGATE_TESTS_UNIT_TEST_UTIL_H_
 
@@ -12,9 +12,16 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "mediagate/clock.h"
+#include "mediagate/config.h"
+#include "mediagate/decider.h"
+#include "mediagate/record_store.h"
+#include "mediagate/upstream.h"
 
 namespace mediagate {
 
@@ -70,6 +77,20 @@ class BusyLoopbackPort {
   int fd_;
   std::string address_;
 };
+
+// Builds the upstream named by config.storage into *upstream and a Decider
+// over it, `records` and `clock` into *decider. A fatal test failure if either
+// cannot be built (wrap the call in ASSERT_NO_FATAL_FAILURE).
+inline void BuildDecider(const Config& config, RecordStore* records, Clock* clock,
+                         std::unique_ptr<Upstream>* upstream,
+                         std::unique_ptr<Decider>* decider) {
+  auto made_upstream = MakeUpstream(config.storage);
+  ASSERT_TRUE(made_upstream.ok()) << made_upstream.status().ToString();
+  *upstream = std::move(*made_upstream);
+  auto made_decider = Decider::Create(config, upstream->get(), records, clock);
+  ASSERT_TRUE(made_decider.ok()) << made_decider.status().ToString();
+  *decider = std::move(*made_decider);
+}
 
 }  // namespace mediagate
 

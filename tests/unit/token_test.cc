@@ -50,6 +50,13 @@ TokenVerdict CheckKnown(const std::string& token) {
   return MustCreate(BaseConfig()).Check(Fields(), token, kMakeAt);
 }
 
+// Expects CheckKnown() to find each of `tokens` malformed.
+void ExpectMalformed(const std::vector<std::string>& tokens) {
+  for (const std::string& token : tokens) {
+    EXPECT_EQ(CheckKnown(token), TokenVerdict::kMalformed) << "'" << token << "'";
+  }
+}
+
 TEST(TokenTest, AllReferenceVectors) {
   std::ifstream in(std::string(MEDIAGATE_VECTOR_DIR) + "/tokens.json");
   ASSERT_TRUE(in) << "cannot open tokens.json";
@@ -134,39 +141,27 @@ TEST(TokenTest, RejectsChangedField) {
 }
 
 TEST(TokenTest, RejectsExtraDash) {
-  EXPECT_EQ(CheckKnown("cizf6t-3e6c858482244559-c647e861a1fdba91"),
-            TokenVerdict::kMalformed);
-  EXPECT_EQ(CheckKnown(std::string(kToken) + "-"), TokenVerdict::kMalformed);
-  EXPECT_EQ(CheckKnown(std::string("-") + kToken), TokenVerdict::kMalformed);
+  ExpectMalformed({"cizf6t-3e6c858482244559-c647e861a1fdba91",
+                   std::string(kToken) + "-",
+                   std::string("-") + kToken});
 }
 
 TEST(TokenTest, RejectsEmptySide) {
-  EXPECT_EQ(CheckKnown(std::string("-") + kHash), TokenVerdict::kMalformed);
-  EXPECT_EQ(CheckKnown("cizf6t-"), TokenVerdict::kMalformed);
-  EXPECT_EQ(CheckKnown("-"), TokenVerdict::kMalformed);
-  EXPECT_EQ(CheckKnown(""), TokenVerdict::kMalformed);
-  EXPECT_EQ(CheckKnown(std::string("cizf6t") + kHash),
-            TokenVerdict::kMalformed);
+  ExpectMalformed(
+      {std::string("-") + kHash, "cizf6t-", "-", "", std::string("cizf6t") + kHash});
 }
 
 TEST(TokenTest, RejectsNonHex) {
-  EXPECT_EQ(CheckKnown("cizf6t-3e6c858482244559c647e861a1fdba9g"),
-            TokenVerdict::kMalformed);
-  EXPECT_EQ(CheckKnown("cizf6t-3e6c858482244559c647e861a1fdba9 "),
-            TokenVerdict::kMalformed);
-  EXPECT_EQ(CheckKnown(std::string("ciz!6t-") + kHash),
-            TokenVerdict::kMalformed);
-  EXPECT_EQ(CheckKnown(std::string("ci_zf6t-") + kHash),
-            TokenVerdict::kMalformed);
-  EXPECT_EQ(CheckKnown(std::string(" cizf6t-") + kHash),
-            TokenVerdict::kMalformed);
+  ExpectMalformed({"cizf6t-3e6c858482244559c647e861a1fdba9g",
+                   "cizf6t-3e6c858482244559c647e861a1fdba9 ",
+                   std::string("ciz!6t-") + kHash,
+                   std::string("ci_zf6t-") + kHash,
+                   std::string(" cizf6t-") + kHash});
 }
 
 TEST(TokenTest, RejectsUppercaseHex) {
-  EXPECT_EQ(CheckKnown("cizf6t-3E6C858482244559C647E861A1FDBA91"),
-            TokenVerdict::kMalformed);
-  EXPECT_EQ(CheckKnown(std::string("CIZF6T-") + kHash),
-            TokenVerdict::kMalformed);
+  ExpectMalformed({"cizf6t-3E6C858482244559C647E861A1FDBA91",
+                   std::string("CIZF6T-") + kHash});
 }
 
 TEST(TokenTest, RejectsWrongLength) {
@@ -183,14 +178,10 @@ TEST(TokenTest, RejectsWrongLength) {
 }
 
 TEST(TokenTest, RejectsOutOfRangeTs) {
-  EXPECT_EQ(CheckKnown(std::string("00000000cizf6t-") + kHash),
-            TokenVerdict::kMalformed);
-  EXPECT_EQ(CheckKnown(std::string("10000000000000-") + kHash),
-            TokenVerdict::kMalformed);
-  EXPECT_EQ(CheckKnown(std::string("1y2p0ij32e8e8-") + kHash),
-            TokenVerdict::kMalformed);
-  EXPECT_EQ(CheckKnown(std::string("0cizf6t-") + kHash),
-            TokenVerdict::kMalformed);
+  ExpectMalformed({std::string("00000000cizf6t-") + kHash,
+                   std::string("10000000000000-") + kHash,
+                   std::string("1y2p0ij32e8e8-") + kHash,
+                   std::string("0cizf6t-") + kHash});
   // INT64_MAX itself is in range: well formed, wrong signature.
   EXPECT_EQ(CheckKnown(std::string("1y2p0ij32e8e7-") + kHash),
             TokenVerdict::kBadSignature);
