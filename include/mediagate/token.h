@@ -39,9 +39,14 @@ const char* TokenVerdictName(TokenVerdict verdict);
 
 class TokenGenerator {
  public:
-  // Builds a generator from a validated config (secrets already loaded).
-  // InvalidArgument/NotFound for a bad template or unknown time zone.
+  // Builds a generator from a config whose secrets are loaded. The errors of
+  // CheckConfig(), or InvalidArgument for an empty secret.
   static Result<TokenGenerator> Create(const TokenConfig& config);
+
+  // Checks everything in `config` but the secrets: the hash_value template
+  // (and that it names a user field), time_zone, timeout_seconds and
+  // algorithm. InvalidArgument/NotFound naming the key, e.g. "token.time_zone: ...".
+  static Status CheckConfig(const TokenConfig& config);
 
   TokenGenerator(TokenGenerator&&) noexcept;
   TokenGenerator& operator=(TokenGenerator&&) noexcept;

@@ -73,7 +73,7 @@ Status ConfigSection::String(const char* key, std::string* out) {
   return Status::Ok();
 }
 
-Status ConfigSection::OneOf(const char* key, std::initializer_list<const char*> allowed,
+Status ConfigSection::OneOf(const char* key, const std::vector<const char*>& allowed,
                             std::string* out) {
   std::string value = *out;
   Status s = String(key, &value);

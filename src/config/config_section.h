@@ -8,7 +8,6 @@
 #define MEDIAGATE_CONFIG_READER_H_
 
 #include <cstdint>
-#include <initializer_list>
 #include <set>
 #include <string>
 #include <vector>
@@ -34,7 +33,7 @@ class ConfigSection {
   // Each getter leaves *out unchanged when the key is absent, and fails with
   // a message naming the key when it has the wrong type or value.
   Status String(const char* key, std::string* out);
-  Status OneOf(const char* key, std::initializer_list<const char*> allowed,
+  Status OneOf(const char* key, const std::vector<const char*>& allowed,
                std::string* out);
   Status Int(const char* key, int64_t min, int64_t max, int64_t* out);
   Status Bool(const char* key, bool* out);
@@ -43,6 +42,9 @@ class ConfigSection {
   // InvalidArgument naming the first key that no getter asked for, or a
   // section that is not a table.
   Status Finish() const;
+
+  // The section's name, e.g. "token".
+  const std::string& name() const { return name_; }
 
   // An error about `key` in this section, in the standard format.
   Status Error(const std::string& key, const std::string& message) const;

@@ -1,36 +1,56 @@
-// LoadConfig: parse the file, then load each section.
-#include "mediagate/config.h"
-
+// LoadConfig and FormatEffectiveConfig: walk the section tables in order.
 #include <cstdlib>
 
 #include "config/config_section.h"
+#include "config/secret_loader.h"
 #include "config/sections.h"
+#include "mediagate/config.h"
 
 namespace mediagate {
+
+const std::vector<SectionDef>& ConfigSections() {
+  static const std::vector<SectionDef> kSections = {
+      TokenSection(),       StorageSection(), UrlSection(),    DatabaseSection(),
+      RedisSection(),       EntitlementSection(), ServerSection(), LogSection()};
+  return kSections;
+}
+
+Status LoadSectionSecret(const SectionContext& ctx, const ConfigSection& sec,
+                         const std::string& key, const std::string& path,
+                         const char* env_name, bool required, Secret* out) {
+  auto secret = LoadSecret(ctx.file + ": " + sec.name() + "." + key, path, env_name,
+                           *ctx.env, required, ctx.warnings);
+  if (!secret.ok()) return secret.status();
+  *out = std::move(*secret);
+  return Status::Ok();
+}
 
 Result<Config> LoadConfig(const std::string& path, const EnvLookup& env) {
   auto root = ParseTomlFile(path);
   if (!root.ok()) return root.status();
-  Status s = CheckTopLevel(path, *root, {"token", "storage", "url", "database", "redis", "entitlement",
-                                   "server", "log"});
+  std::vector<std::string> names;
+  for (const SectionDef& section : ConfigSections()) names.push_back(section.name);
+  Status s = CheckTopLevel(path, *root, names);
   if (!s.ok()) return s;
 
   Config config;
   config.path = path;
   const SectionContext ctx{path, &*root, &env, &config.warnings};
-  if (!(s = LoadTokenSection(ctx, &config.token)).ok()) return s;
-  if (!(s = LoadStorageSection(ctx, &config.storage)).ok()) return s;
-  if (!(s = LoadUrlSection(ctx, &config.url)).ok()) return s;
-  if (!(s = LoadDatabaseSection(ctx, &config.database)).ok()) return s;
-  if (!(s = LoadRedisSection(ctx, &config.redis)).ok()) return s;
-  if (!(s = LoadEntitlementSection(ctx, &config.entitlement)).ok()) return s;
-  if (!(s = LoadServerSection(ctx, &config.server)).ok()) return s;
-  if (!(s = LoadLogSection(ctx, &config.log)).ok()) return s;
+  for (const SectionDef& section : ConfigSections()) {
+    if (!(s = section.load(ctx, &config)).ok()) return s;
+  }
   return config;
 }
 
 Result<Config> LoadConfig(const std::string& path) {
   return LoadConfig(path, [](const char* name) { return std::getenv(name); });
+}
+
+std::string FormatEffectiveConfig(const Config& config) {
+  TomlWriter w;
+  w.Comment("effective configuration of " + config.path + " (secrets redacted)");
+  for (const SectionDef& section : ConfigSections()) section.print(config, &w);
+  return w.str();
 }
 
 }  // namespace mediagate

@@ -1,4 +1,4 @@
-// [entitlement], [server] and [log] sections.
+// [server]: the FastCGI responder processes.
 #include <regex>
 
 #include "config/sections.h"
@@ -7,50 +7,30 @@
 namespace mediagate {
 namespace {
 
-Status NonEmptyStrings(const ConfigSection& sec, const char* key,
-                       const std::vector<std::string>& values) {
-  for (const std::string& v : values) {
-    if (v.empty()) return sec.Error(key, "must not contain empty strings");
-  }
-  return Status::Ok();
-}
+const std::vector<ConfigKey<ServerConfig>> kKeys = {
+    IntKey("workers", &ServerConfig::workers, 1, 256,
+           "Worker processes (--workers overrides)"),
+    StringKey("metrics_path", &ServerConfig::metrics_path,
+              "Request path answered with Prometheus metrics"),
+    StringKey("health_path", &ServerConfig::health_path,
+              "Request path answered with the health check"),
+    IntKey("drain_seconds", &ServerConfig::drain_seconds, 1, 300,
+           "Seconds workers get to finish in-flight requests on stop or reload"),
+    StringListKey("trusted_proxies", &ServerConfig::trusted_proxies,
+                  "Peers (CIDRs) whose client_ip_header is trusted"),
+    StringKey("client_ip_header", &ServerConfig::client_ip_header,
+              "Header with the client address from a trusted proxy (last entry used)"),
+};
 
 Status AbsolutePath(const ConfigSection& sec, const char* key, const std::string& p) {
   static const std::regex kPath(R"(^/[A-Za-z0-9/_.-]*$)");
-  if (!std::regex_match(p, kPath)) {
-    return sec.Error(key, "must be a path starting with '/'");
-  }
+  if (!std::regex_match(p, kPath)) return sec.Error(key, "must be a path starting with '/'");
   return Status::Ok();
 }
 
-}  // namespace
-
-Status LoadEntitlementSection(const SectionContext& ctx, EntitlementConfig* out) {
-  ConfigSection sec(ctx.file, *ctx.root, "entitlement");
-  Status s;
-  if (!(s = sec.StringList("allowed_statuses", &out->allowed_statuses)).ok()) return s;
-  if (!(s = sec.StringList("grace_statuses", &out->grace_statuses)).ok()) return s;
-  if (!(s = sec.Bool("use_paid_until", &out->use_paid_until)).ok()) return s;
-  if (!(s = sec.Int("grace_seconds", 0, 366 * 86400, &out->grace_seconds)).ok()) return s;
-  if (!(s = sec.Finish()).ok()) return s;
-  if (out->allowed_statuses.empty()) {
-    return sec.Error("allowed_statuses", "must name at least one status");
-  }
-  if (!(s = NonEmptyStrings(sec, "allowed_statuses", out->allowed_statuses)).ok()) return s;
-  return NonEmptyStrings(sec, "grace_statuses", out->grace_statuses);
-}
-
-Status LoadServerSection(const SectionContext& ctx, ServerConfig* out) {
-  ConfigSection sec(ctx.file, *ctx.root, "server");
-  Status s;
-  if (!(s = sec.Int("workers", 1, 256, &out->workers)).ok()) return s;
-  if (!(s = sec.String("metrics_path", &out->metrics_path)).ok()) return s;
-  if (!(s = sec.String("health_path", &out->health_path)).ok()) return s;
-  if (!(s = sec.Int("drain_seconds", 1, 300, &out->drain_seconds)).ok()) return s;
-  if (!(s = sec.StringList("trusted_proxies", &out->trusted_proxies)).ok()) return s;
-  if (!(s = sec.String("client_ip_header", &out->client_ip_header)).ok()) return s;
-  if (!(s = sec.Finish()).ok()) return s;
-  if (!(s = AbsolutePath(sec, "metrics_path", out->metrics_path)).ok()) return s;
+Status Validate(const SectionContext&, const ConfigSection& sec, ServerConfig* out) {
+  Status s = AbsolutePath(sec, "metrics_path", out->metrics_path);
+  if (!s.ok()) return s;
   if (!(s = AbsolutePath(sec, "health_path", out->health_path)).ok()) return s;
   auto proxies = ClientAddress::Create(out->trusted_proxies);
   if (!proxies.ok()) return sec.Error("trusted_proxies", proxies.status().message());
@@ -61,17 +41,8 @@ Status LoadServerSection(const SectionContext& ctx, ServerConfig* out) {
   return Status::Ok();
 }
 
-Status LoadLogSection(const SectionContext& ctx, LogConfig* out) {
-  ConfigSection sec(ctx.file, *ctx.root, "log");
-  Status s;
-  if (!(s = sec.OneOf("level", {"trace", "debug", "info", "warn", "error", "off"},
-                      &out->level)).ok()) {
-    return s;
-  }
-  if (!(s = sec.Int("error_interval_seconds", 1, 3600, &out->error_interval_seconds)).ok()) {
-    return s;
-  }
-  return sec.Finish();
-}
+}  // namespace
+
+SectionDef ServerSection() { return MakeSection("server", &Config::server, kKeys, Validate); }
 
 }  // namespace mediagate

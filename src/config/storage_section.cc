@@ -1,38 +1,66 @@
-// [storage] section.
+// [storage]: where media objects live. Validated by building the presigner,
+// which owns the endpoint, bucket and region rules.
 #include <regex>
 
 #include "config/sections.h"
 #include "mediagate/presigner.h"
-#include "config/secret_loader.h"
 
 namespace mediagate {
+namespace {
 
-Status LoadStorageSection(const SectionContext& ctx, StorageConfig* out) {
-  ConfigSection sec(ctx.file, *ctx.root, "storage");
-  Status s;
-  if (!(s = sec.OneOf("backend", {"s3", "local"}, &out->backend)).ok()) return s;
-  if (!(s = sec.String("endpoint", &out->endpoint)).ok()) return s;
-  if (!(s = sec.String("region", &out->region)).ok()) return s;
-  if (!(s = sec.String("bucket", &out->bucket)).ok()) return s;
-  if (!(s = sec.OneOf("addressing", {"virtual", "path"}, &out->addressing)).ok()) return s;
-  if (!(s = sec.String("access_key_id", &out->access_key_id)).ok()) return s;
-  if (!(s = sec.String("secret_access_key_file", &out->secret_access_key_file)).ok()) {
-    return s;
+bool IsLocal(const StorageConfig& s) { return s.backend == "local"; }
+bool IsS3(const StorageConfig& s) { return s.backend != "local"; }
+std::string SecretNote(const StorageConfig& s) {
+  return "secret_access_key: " + s.secret_access_key.Redacted();
+}
+std::string SessionTokenNote(const StorageConfig& s) {
+  return "session_token: " + s.session_token.Redacted();
+}
+
+const std::vector<ConfigKey<StorageConfig>> kKeys = {
+    OneOfKey("backend", &StorageConfig::backend, {"s3", "local"},
+             "s3: presigned SigV4 URLs; local: files served by a loopback nginx server"),
+    StringKey("endpoint", &StorageConfig::endpoint, "S3 endpoint, http(s)://host[:port]")
+        .ShownIf(IsS3),
+    StringKey("region", &StorageConfig::region, "SigV4 region (\"auto\" for R2)")
+        .ShownIf(IsS3),
+    StringKey("bucket", &StorageConfig::bucket, "Bucket name").ShownIf(IsS3),
+    OneOfKey("addressing", &StorageConfig::addressing, {"virtual", "path"},
+             "virtual: bucket.host/key; path: host/bucket/key")
+        .ShownIf(IsS3),
+    StringKey("access_key_id", &StorageConfig::access_key_id,
+              "Access key id ($MEDIAGATE_S3_ACCESS_KEY_ID overrides)")
+        .ShownIf(IsS3),
+    StringKey("secret_access_key_file", &StorageConfig::secret_access_key_file,
+              "File holding the secret access key ($MEDIAGATE_S3_SECRET_ACCESS_KEY "
+              "overrides)")
+        .ShownIf(IsS3)
+        .Note(SecretNote),
+    StringKey("session_token_file", &StorageConfig::session_token_file,
+              "Optional file holding a session token ($MEDIAGATE_S3_SESSION_TOKEN "
+              "overrides)")
+        .ShownIf(IsS3)
+        .Note(SessionTokenNote),
+    IntKey("expires_seconds", &StorageConfig::expires_seconds, 1, 604800,
+           "Presigned URL lifetime; must cover the longest uncached slice download")
+        .ShownIf(IsS3),
+    StringKey("local_url", &StorageConfig::local_url,
+              "backend = local: the loopback nginx server serving the media directory")
+        .ShownIf(IsLocal),
+};
+
+Status ValidateLocal(const ConfigSection& sec, const StorageConfig& out) {
+  static const std::regex kLocalUrl(
+      R"(^http://[A-Za-z0-9.:\[\]-]+(/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-])?$)");
+  if (!std::regex_match(out.local_url, kLocalUrl)) {
+    return sec.Error("local_url", "must be http://HOST[:PORT][/PATH] with no trailing "
+                                  "'/', e.g. \"http://127.0.0.1:8089\"");
   }
-  if (!(s = sec.String("session_token_file", &out->session_token_file)).ok()) return s;
-  if (!(s = sec.Int("expires_seconds", 1, 604800, &out->expires_seconds)).ok()) return s;
-  if (!(s = sec.String("local_url", &out->local_url)).ok()) return s;
-  if (!(s = sec.Finish()).ok()) return s;
+  return Status::Ok();
+}
 
-  if (out->backend == "local") {
-    static const std::regex kLocalUrl(R"(^http://[A-Za-z0-9.:\[\]-]+(/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-])?$)");
-    if (!std::regex_match(out->local_url, kLocalUrl)) {
-      return sec.Error("local_url", "must be http://HOST[:PORT][/PATH] with no trailing "
-                                    "'/', e.g. \"http://127.0.0.1:8089\"");
-    }
-    return Status::Ok();
-  }
-
+Status Validate(const SectionContext& ctx, const ConfigSection& sec, StorageConfig* out) {
+  if (IsLocal(*out)) return ValidateLocal(sec, *out);
   if (const char* id = (*ctx.env)("MEDIAGATE_S3_ACCESS_KEY_ID"); id && *id) {
     out->access_key_id = id;
   }
@@ -40,23 +68,24 @@ Status LoadStorageSection(const SectionContext& ctx, StorageConfig* out) {
     return sec.Error("access_key_id",
                      "required for backend \"s3\" (or set $MEDIAGATE_S3_ACCESS_KEY_ID)");
   }
-  auto secret = LoadSecret(ctx.file + ": storage.secret_access_key_file",
-                           out->secret_access_key_file, "MEDIAGATE_S3_SECRET_ACCESS_KEY",
-                           *ctx.env, true, ctx.warnings);
-  if (!secret.ok()) return secret.status();
-  out->secret_access_key = std::move(*secret);
-  auto token = LoadSecret(ctx.file + ": storage.session_token_file",
-                          out->session_token_file, "MEDIAGATE_S3_SESSION_TOKEN",
-                          *ctx.env, false, ctx.warnings);
-  if (!token.ok()) return token.status();
-  out->session_token = std::move(*token);
-
-  // The presigner owns the endpoint/bucket/region rules; reuse them here.
+  Status s = LoadSectionSecret(ctx, sec, "secret_access_key_file",
+                               out->secret_access_key_file, "MEDIAGATE_S3_SECRET_ACCESS_KEY",
+                               true, &out->secret_access_key);
+  if (!s.ok()) return s;
+  s = LoadSectionSecret(ctx, sec, "session_token_file", out->session_token_file,
+                        "MEDIAGATE_S3_SESSION_TOKEN", false, &out->session_token);
+  if (!s.ok()) return s;
   auto presigner = Presigner::Create(*out);
   if (!presigner.ok()) {
     return Status::InvalidArgument(ctx.file + ": " + presigner.status().message());
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+SectionDef StorageSection() {
+  return MakeSection("storage", &Config::storage, kKeys, Validate);
 }
 
 }  // namespace mediagate

@@ -1,51 +1,66 @@
-// [token] section.
+// [token]: how links are minted and checked (Django-compatible). Validated by
+// the TokenGenerator's own rules (template, clock, algorithm), then by
+// building one with the loaded secrets.
 #include "config/sections.h"
-#include "token/django_clock.h"
-#include "token/hash_template.h"
-#include "config/secret_loader.h"
+#include "mediagate/token.h"
 
 namespace mediagate {
+namespace {
 
-Status LoadTokenSection(const SectionContext& ctx, TokenConfig* out) {
-  ConfigSection sec(ctx.file, *ctx.root, "token");
-  Status s;
-  if (!(s = sec.String("secret_file", &out->secret_file)).ok()) return s;
-  if (!(s = sec.StringList("fallback_secret_files", &out->fallback_secret_files)).ok()) {
-    return s;
-  }
-  if (!(s = sec.String("key_salt", &out->key_salt)).ok()) return s;
-  if (!(s = sec.OneOf("algorithm", {"sha256", "sha1"}, &out->algorithm)).ok()) return s;
-  if (!(s = sec.Bool("accept_legacy", &out->accept_legacy)).ok()) return s;
-  if (!(s = sec.String("hash_value", &out->hash_value)).ok()) return s;
-  if (!(s = sec.Int("timeout_seconds", 0, int64_t{1} << 40, &out->timeout_seconds)).ok()) {
-    return s;
-  }
-  if (!(s = sec.String("time_zone", &out->time_zone)).ok()) return s;
-  if (!(s = sec.Finish()).ok()) return s;
+std::string SecretNote(const TokenConfig& t) { return "secret: " + t.secret.Redacted(); }
 
+std::string FallbackNote(const TokenConfig& t) {
+  std::string out;
+  for (const Secret& s : t.fallback_secrets) {
+    out += (out.empty() ? "" : "\n") + ("fallback: " + s.Redacted());
+  }
+  return out.empty() ? "fallbacks: none" : out;
+}
+
+const std::vector<ConfigKey<TokenConfig>> kKeys = {
+    StringKey("secret_file", &TokenConfig::secret_file,
+              "File holding Django's SECRET_KEY ($MEDIAGATE_TOKEN_SECRET overrides)")
+        .Note(SecretNote),
+    StringListKey("fallback_secret_files", &TokenConfig::fallback_secret_files,
+                  "SECRET_KEY_FALLBACKS: files tried in order after secret_file")
+        .Note(FallbackNote),
+    StringKey("key_salt", &TokenConfig::key_salt, "Django's key_salt"),
+    OneOfKey("algorithm", &TokenConfig::algorithm, {"sha256", "sha1"},
+             "HMAC hash (Django >= 3.1: sha256)"),
+    BoolKey("accept_legacy", &TokenConfig::accept_legacy,
+            "Also accept Django 3.2's legacy sha1 and day-count tokens"),
+    StringKey("hash_value", &TokenConfig::hash_value,
+              "Hash value template: {field} by column name, {ts} the token timestamp"),
+    IntKey("timeout_seconds", &TokenConfig::timeout_seconds, 0, int64_t{1} << 40,
+           "Maximum token age in seconds (needs {ts} in hash_value to expire anything)"),
+    StringKey("time_zone", &TokenConfig::time_zone,
+              "Django's settings.TIME_ZONE (IANA name), for timestamps"),
+};
+
+Status Validate(const SectionContext& ctx, const ConfigSection& sec, TokenConfig* out) {
   if (out->key_salt.empty()) return sec.Error("key_salt", "must not be empty");
-  auto tmpl = HashTemplate::Parse(out->hash_value);
-  if (!tmpl.ok()) return sec.Error("hash_value", tmpl.status().message());
-  if (tmpl->field_names().empty()) {
-    return sec.Error("hash_value", "names no user field; tokens would not be "
-                                   "bound to a user");
-  }
-  auto clock = DjangoClock::Create(out->time_zone);
-  if (!clock.ok()) return sec.Error("time_zone", clock.status().message());
-
-  auto secret = LoadSecret(ctx.file + ": token.secret_file", out->secret_file,
-                           "MEDIAGATE_TOKEN_SECRET", *ctx.env, true, ctx.warnings);
-  if (!secret.ok()) return secret.status();
-  out->secret = std::move(*secret);
+  Status s = TokenGenerator::CheckConfig(*out);
+  if (!s.ok()) return Status::InvalidArgument(ctx.file + ": " + s.message());
+  s = LoadSectionSecret(ctx, sec, "secret_file", out->secret_file, "MEDIAGATE_TOKEN_SECRET",
+                        true, &out->secret);
+  if (!s.ok()) return s;
   out->fallback_secrets.clear();
+  out->fallback_secrets.resize(out->fallback_secret_files.size());
   for (size_t i = 0; i < out->fallback_secret_files.size(); ++i) {
-    auto fallback = LoadSecret(
-        ctx.file + ": token.fallback_secret_files[" + std::to_string(i) + "]",
-        out->fallback_secret_files[i], nullptr, *ctx.env, true, ctx.warnings);
-    if (!fallback.ok()) return fallback.status();
-    out->fallback_secrets.push_back(std::move(*fallback));
+    s = LoadSectionSecret(ctx, sec, "fallback_secret_files[" + std::to_string(i) + "]",
+                          out->fallback_secret_files[i], nullptr, true,
+                          &out->fallback_secrets[i]);
+    if (!s.ok()) return s;
+  }
+  auto tokens = TokenGenerator::Create(*out);
+  if (!tokens.ok()) {
+    return Status::InvalidArgument(ctx.file + ": " + tokens.status().message());
   }
   return Status::Ok();
 }
+
+}  // namespace
+
+SectionDef TokenSection() { return MakeSection("token", &Config::token, kKeys, Validate); }
 
 }  // namespace mediagate

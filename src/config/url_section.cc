@@ -1,16 +1,20 @@
-// [url] section.
+// [url]: the shape of client URLs.
 #include <algorithm>
+#include <cctype>
 
 #include "config/sections.h"
 
 namespace mediagate {
+namespace {
 
-Status LoadUrlSection(const SectionContext& ctx, UrlConfig* out) {
-  ConfigSection sec(ctx.file, *ctx.root, "url");
-  Status s;
-  if (!(s = sec.String("prefix", &out->prefix)).ok()) return s;
-  if (!(s = sec.Int("max_uri_bytes", 64, 65536, &out->max_uri_bytes)).ok()) return s;
-  if (!(s = sec.Finish()).ok()) return s;
+const std::vector<ConfigKey<UrlConfig>> kKeys = {
+    StringKey("prefix", &UrlConfig::prefix,
+              "Path prefix before /<email>/<file id>/<token>/<name>"),
+    IntKey("max_uri_bytes", &UrlConfig::max_uri_bytes, 64, 65536,
+           "Longest accepted request URI in bytes, query included"),
+};
+
+Status Validate(const SectionContext&, const ConfigSection& sec, UrlConfig* out) {
   const std::string& p = out->prefix;
   const bool chars_ok = std::all_of(p.begin(), p.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' ||
@@ -23,5 +27,9 @@ Status LoadUrlSection(const SectionContext& ctx, UrlConfig* out) {
   }
   return Status::Ok();
 }
+
+}  // namespace
+
+SectionDef UrlSection() { return MakeSection("url", &Config::url, kKeys, Validate); }
 
 }  // namespace mediagate

@@ -70,23 +70,33 @@ TokenGenerator::TokenGenerator(TokenGenerator&&) noexcept = default;
 TokenGenerator& TokenGenerator::operator=(TokenGenerator&&) noexcept = default;
 TokenGenerator::~TokenGenerator() = default;
 
-Result<TokenGenerator> TokenGenerator::Create(const TokenConfig& config) {
+Status TokenGenerator::CheckConfig(const TokenConfig& config) {
   auto tmpl = HashTemplate::Parse(config.hash_value);
   if (!tmpl.ok()) return tmpl.status().Annotate("token.hash_value");
+  if (tmpl->field_names().empty()) {
+    return Status::InvalidArgument(
+        "token.hash_value: names no user field; tokens would not be bound to a user");
+  }
   auto clock = DjangoClock::Create(config.time_zone);
   if (!clock.ok()) return clock.status().Annotate("token.time_zone");
-  if (config.secret.empty()) return Status::InvalidArgument("token secret is empty");
   if (config.timeout_seconds < 0) {
     return Status::InvalidArgument("token.timeout_seconds must be >= 0");
   }
-  HashAlgorithm algorithm;
-  if (config.algorithm == "sha256") {
-    algorithm = HashAlgorithm::kSha256;
-  } else if (config.algorithm == "sha1") {
-    algorithm = HashAlgorithm::kSha1;
-  } else {
+  if (config.algorithm != "sha256" && config.algorithm != "sha1") {
     return Status::InvalidArgument("token.algorithm must be \"sha256\" or \"sha1\"");
   }
+  return Status::Ok();
+}
+
+Result<TokenGenerator> TokenGenerator::Create(const TokenConfig& config) {
+  Status checked = CheckConfig(config);
+  if (!checked.ok()) return checked;
+  if (config.secret.empty()) return Status::InvalidArgument("token secret is empty");
+  auto tmpl = HashTemplate::Parse(config.hash_value);
+  auto clock = DjangoClock::Create(config.time_zone);
+  if (!tmpl.ok() || !clock.ok()) return Status::Internal("token config changed");
+  const HashAlgorithm algorithm =
+      config.algorithm == "sha1" ? HashAlgorithm::kSha1 : HashAlgorithm::kSha256;
 
   auto impl = std::unique_ptr<Impl>(new Impl{std::move(*tmpl), std::move(*clock),
                                              config.timeout_seconds,

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -257,6 +258,101 @@ TEST_F(ConfigTest, EffectiveConfigRedactsSecrets) {
   EXPECT_THAT(text, HasSubstr("redacted"));
   EXPECT_THAT(text, HasSubstr("AKID"));
   EXPECT_THAT(text, HasSubstr(token_secret_));
+}
+
+// Every key, set to a value other than its default: check-config prints
+// each one with that value (no key can be loaded but not printed), and what
+// it prints loads back to the same configuration.
+TEST_F(ConfigTest, EffectiveConfigPrintsEveryKeyAndLoadsBack) {
+  const std::string session = Write("session", "SUPERSECRET-session-789\n", 0600);
+  const std::string fallback = Write("fallback", "SUPERSECRET-fallback-000\n", 0600);
+  const std::string db_password = Write("db-password", "SUPERSECRET-db\n", 0600);
+  const std::string redis_password = Write("redis-password", "SUPERSECRET-redis\n", 0600);
+  const std::vector<std::string> keys = {
+      "[token]",
+      "secret_file = \"" + token_secret_ + "\"",
+      "fallback_secret_files = [\"" + fallback + "\"]",
+      "key_salt = \"myapp.tokens.PremiumSubscriberTokenGenerator\"",
+      "algorithm = \"sha1\"",
+      "accept_legacy = true",
+      "hash_value = \"{id}{status}{ts}\"",
+      "timeout_seconds = 86400",
+      "time_zone = \"Europe/Paris\"",
+      "[storage]",
+      "backend = \"s3\"",
+      "endpoint = \"http://127.0.0.1:9000\"",
+      "region = \"eu-west-1\"",
+      "bucket = \"podcasts\"",
+      "addressing = \"path\"",
+      "access_key_id = \"AKID\"",
+      "secret_access_key_file = \"" + s3_secret_ + "\"",
+      "session_token_file = \"" + session + "\"",
+      "expires_seconds = 900",
+      "[url]",
+      "prefix = \"/media\"",
+      "max_uri_bytes = 4096",
+      "[database]",
+      "url = \"postgresql://db.example/shop\"",
+      "password_file = \"" + db_password + "\"",
+      "user_query = \"SELECT id, status FROM users WHERE email = $1\"",
+      "file_query = \"SELECT object_key, version FROM files WHERE id = $1\"",
+      "connect_timeout_ms = 3000",
+      "statement_timeout_ms = 1500",
+      "[redis]",
+      "enabled = false",
+      "address = \"unix:/run/redis/redis.sock\"",
+      "password_file = \"" + redis_password + "\"",
+      "database = 2",
+      "key_prefix = \"mg\"",
+      "user_ttl_seconds = 61",
+      "file_ttl_seconds = 301",
+      "negative_ttl_seconds = 11",
+      "connect_timeout_ms = 201",
+      "command_timeout_ms = 101",
+      "[entitlement]",
+      "allowed_statuses = [\"active\"]",
+      "grace_statuses = [\"past_due\"]",
+      "use_paid_until = true",
+      "grace_seconds = 3600",
+      "[server]",
+      "workers = 7",
+      "metrics_path = \"/m\"",
+      "health_path = \"/h\"",
+      "drain_seconds = 9",
+      "trusted_proxies = [\"10.0.0.0/8\"]",
+      "client_ip_header = \"X-Real-IP\"",
+      "[log]",
+      "level = \"debug\"",
+      "error_interval_seconds = 30",
+  };
+  std::string toml;
+  for (const std::string& line : keys) toml += line + "\n";
+  auto config = Load(toml);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const std::string printed = FormatEffectiveConfig(*config);
+  for (const std::string& line : keys) {
+    EXPECT_THAT(printed, HasSubstr("\n" + line + "\n"));
+    if (line[0] != '[') {
+      const std::string key = line.substr(0, line.find(' '));
+      EXPECT_THAT(printed, HasSubstr("\n" + key + " = ")) << key;
+    }
+  }
+  EXPECT_THAT(printed, Not(HasSubstr("SUPERSECRET")));
+
+  auto reloaded = Load(printed);
+  ASSERT_TRUE(reloaded.ok()) << reloaded.status().ToString();
+  EXPECT_EQ(FormatEffectiveConfig(*reloaded), printed);
+}
+
+TEST_F(ConfigTest, EffectiveConfigShowsOnlyTheChosenBackendsKeys) {
+  auto local = Load(TokenSection() + kLocal + "local_url = \"http://127.0.0.1:8090\"\n");
+  ASSERT_TRUE(local.ok()) << local.status().ToString();
+  const std::string text = FormatEffectiveConfig(*local);
+  EXPECT_THAT(text, HasSubstr("\nlocal_url = \"http://127.0.0.1:8090\"\n"));
+  EXPECT_THAT(text, Not(HasSubstr("\nendpoint = ")));
+  auto reloaded = Load(text);
+  ASSERT_TRUE(reloaded.ok()) << reloaded.status().ToString();
+  EXPECT_EQ(reloaded->storage.local_url, "http://127.0.0.1:8090");
 }
 
 }  // namespace
