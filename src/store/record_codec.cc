@@ -34,6 +34,21 @@ std::optional<json> Envelope(const std::string& value, bool* found) {
   }
 }
 
+// The cached lookup in `value`: Found with read(fields) for a found entry,
+// Missing for a cached "not found", Unavailable when the entry is corrupt.
+template <typename T, typename Read>
+Lookup<T> Decode(const std::string& value, Read read) {
+  bool found = false;
+  auto j = Envelope(value, &found);
+  if (!j) return Lookup<T>::Unavailable("corrupt cache entry");
+  if (!found) return Lookup<T>::Missing();
+  try {
+    return Lookup<T>::Found(read(*j));
+  } catch (const json::exception&) {
+    return Lookup<T>::Unavailable("corrupt cache entry");
+  }
+}
+
 }  // namespace
 
 Result<std::string> UserCacheKey(const std::string& prefix, const std::string& email) {
@@ -67,32 +82,19 @@ std::optional<std::string> EncodeFile(const FileRecord* record) {
 }
 
 Lookup<UserRecord> DecodeUser(const std::string& value) {
-  bool found = false;
-  auto j = Envelope(value, &found);
-  if (!j) return Lookup<UserRecord>::Unavailable("corrupt cache entry");
-  if (!found) return Lookup<UserRecord>::Missing();
-  try {
+  return Decode<UserRecord>(value, [](const json& j) {
     UserRecord r;
-    for (const auto& [name, v] : j->at("fields").items()) r.fields[name] = v.get<std::string>();
-    r.status = j->at("status").get<std::string>();
-    if (j->contains("paid_until")) r.paid_until = j->at("paid_until").get<int64_t>();
-    return Lookup<UserRecord>::Found(std::move(r));
-  } catch (const json::exception&) {
-    return Lookup<UserRecord>::Unavailable("corrupt cache entry");
-  }
+    for (const auto& [name, v] : j.at("fields").items()) r.fields[name] = v.get<std::string>();
+    r.status = j.at("status").get<std::string>();
+    if (j.contains("paid_until")) r.paid_until = j.at("paid_until").get<int64_t>();
+    return r;
+  });
 }
 
 Lookup<FileRecord> DecodeFile(const std::string& value) {
-  bool found = false;
-  auto j = Envelope(value, &found);
-  if (!j) return Lookup<FileRecord>::Unavailable("corrupt cache entry");
-  if (!found) return Lookup<FileRecord>::Missing();
-  try {
-    return Lookup<FileRecord>::Found(FileRecord{j->at("object_key").get<std::string>(),
-                                                j->at("version").get<std::string>()});
-  } catch (const json::exception&) {
-    return Lookup<FileRecord>::Unavailable("corrupt cache entry");
-  }
+  return Decode<FileRecord>(value, [](const json& j) {
+    return FileRecord{j.at("object_key").get<std::string>(), j.at("version").get<std::string>()};
+  });
 }
 
 }  // namespace mediagate

@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_util.h"
+
 namespace mediagate {
 namespace {
 
@@ -37,36 +39,28 @@ TEST(Base36Test, RejectsEmpty) {
 }
 
 TEST(Base36Test, RejectsUppercase) {
-  EXPECT_EQ(CanonicalBase36ToInt("CIZF6T"), std::nullopt);
-  EXPECT_EQ(CanonicalBase36ToInt("cizF6t"), std::nullopt);
-  EXPECT_EQ(CanonicalBase36ToInt("Z"), std::nullopt);
+  ExpectAllRejected(CanonicalBase36ToInt, {"CIZF6T", "cizF6t", "Z"});
 }
 
 TEST(Base36Test, RejectsLeadingZero) {
-  EXPECT_EQ(CanonicalBase36ToInt("0a"), std::nullopt);
-  EXPECT_EQ(CanonicalBase36ToInt("00"), std::nullopt);
-  EXPECT_EQ(CanonicalBase36ToInt("0cizf6t"), std::nullopt);
+  ExpectAllRejected(CanonicalBase36ToInt, {"0a", "00", "0cizf6t"});
 }
 
 TEST(Base36Test, RejectsMoreThan13Digits) {
-  EXPECT_EQ(CanonicalBase36ToInt("10000000000000"), std::nullopt);  // 14 digits
-  EXPECT_EQ(CanonicalBase36ToInt("00000000cizf6t"), std::nullopt);
+  // 14 digits, even with leading zeros.
+  ExpectAllRejected(CanonicalBase36ToInt, {"10000000000000", "00000000cizf6t"});
 }
 
 TEST(Base36Test, RejectsOverflow) {
-  EXPECT_EQ(CanonicalBase36ToInt("1y2p0ij32e8e8"),
-            std::nullopt);  // INT64_MAX + 1
-  EXPECT_EQ(CanonicalBase36ToInt("zzzzzzzzzzzzz"), std::nullopt);
-  EXPECT_EQ(CanonicalBase36ToInt("1y2p0ij32e8f0"), std::nullopt);
+  // The first is INT64_MAX + 1.
+  ExpectAllRejected(CanonicalBase36ToInt,
+                    {"1y2p0ij32e8e8", "zzzzzzzzzzzzz", "1y2p0ij32e8f0"});
 }
 
 TEST(Base36Test, RejectsSignsSpacesAndPunctuation) {
-  for (const char* bad : {"-1", "+1", " 1", "1 ", "c izf6t", "ci_zf6t",
-                          "ciz!6t", "1.0", "\t1", "-0"}) {
-    SCOPED_TRACE(bad);
-    EXPECT_EQ(CanonicalBase36ToInt(bad), std::nullopt);
-  }
-  EXPECT_EQ(CanonicalBase36ToInt(std::string_view("1\0", 2)), std::nullopt);
+  ExpectAllRejected(CanonicalBase36ToInt,
+                    {"-1", "+1", " 1", "1 ", "c izf6t", "ci_zf6t", "ciz!6t", "1.0", "\t1",
+                     "-0", std::string("1\0", 2)});
 }
 
 TEST(Base36Test, RoundTrip) {

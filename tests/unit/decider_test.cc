@@ -374,14 +374,11 @@ TEST_F(DeciderTest, CreateRejectsBadTokenTemplate) {
 }
 
 TEST(ReasonNameTest, NamesEveryReason) {
-  EXPECT_STREQ(ReasonName(Reason::kAllow), "allow");
-  EXPECT_STREQ(ReasonName(Reason::kBadRequest), "bad_request");
-  EXPECT_STREQ(ReasonName(Reason::kBadToken), "bad_token");
-  EXPECT_STREQ(ReasonName(Reason::kUnknownUser), "unknown_user");
-  EXPECT_STREQ(ReasonName(Reason::kInactive), "inactive");
-  EXPECT_STREQ(ReasonName(Reason::kNotFound), "not_found");
-  EXPECT_STREQ(ReasonName(Reason::kMethod), "method");
-  EXPECT_STREQ(ReasonName(Reason::kUnavailable), "unavailable");
+  ExpectNames(ReasonName,
+              {{Reason::kAllow, "allow"}, {Reason::kBadRequest, "bad_request"},
+               {Reason::kBadToken, "bad_token"}, {Reason::kUnknownUser, "unknown_user"},
+               {Reason::kInactive, "inactive"}, {Reason::kNotFound, "not_found"},
+               {Reason::kMethod, "method"}, {Reason::kUnavailable, "unavailable"}});
 }
 
 }  // namespace

@@ -4,13 +4,13 @@
 // GET, the key/expiry/endpoint/bucket validation, and ParseAmzDate.
 #include "mediagate/presigner.h"
 
-#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "mediagate/config.h"
+#include "test_util.h"
 
 namespace mediagate {
 namespace {
@@ -49,10 +49,7 @@ void ExpectRefusedNaming(const StorageConfig& config, const std::string& key) {
 }
 
 TEST(PresignerTest, AllReferenceVectors) {
-  std::ifstream in(std::string(MEDIAGATE_VECTOR_DIR) + "/presign.json");
-  ASSERT_TRUE(in) << "cannot open presign.json";
-  const nlohmann::json doc = nlohmann::json::parse(in);
-  const auto& vectors = doc.at("vectors");
+  const nlohmann::json vectors = ReferenceVectors("presign.json");
   ASSERT_GE(vectors.size(), 60u);
   for (const auto& v : vectors) {
     SCOPED_TRACE(v.at("name").get<std::string>());

@@ -1,6 +1,7 @@
 // Helpers shared by the unit tests: a scratch directory removed with its
-// contents, a loopback TCP port that is already taken, and a Decider built
-// as a worker builds it. Not thread-safe; one per test.
+// contents, a loopback TCP port that is already taken, the reference vectors,
+// table checks of rejections and enum names, and a Decider built as a worker
+// builds it. Not thread-safe; one per test.
 #ifndef MEDIAGATE_TESTS_UNIT_TEST_UTIL_H_
 #define MEDIAGATE_TESTS_UNIT_TEST_UTIL_H_
 
@@ -12,10 +13,15 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "mediagate/clock.h"
 #include "mediagate/config.h"
@@ -77,6 +83,30 @@ class BusyLoopbackPort {
   int fd_;
   std::string address_;
 };
+
+// The "vectors" array of tests/vectors/`file`; an empty array, after a test
+// failure, when the file cannot be opened.
+inline nlohmann::json ReferenceVectors(const std::string& file) {
+  std::ifstream in(std::string(MEDIAGATE_VECTOR_DIR) + "/" + file);
+  EXPECT_TRUE(in) << "cannot open " << file;
+  if (!in) return nlohmann::json::array();
+  return nlohmann::json::parse(in).at("vectors");
+}
+
+// Expects `parse` to reject (return nullopt for) each of `inputs`.
+template <typename Parse>
+void ExpectAllRejected(Parse parse, const std::vector<std::string>& inputs) {
+  for (const std::string& input : inputs) {
+    EXPECT_EQ(parse(input), std::nullopt) << "'" << input << "'";
+  }
+}
+
+// Expects `name_of` to give each value its name.
+template <typename Enum>
+void ExpectNames(const char* (*name_of)(Enum),
+                 const std::vector<std::pair<Enum, const char*>>& names) {
+  for (const auto& [value, name] : names) EXPECT_STREQ(name_of(value), name);
+}
 
 // Builds the upstream named by config.storage into *upstream and a Decider
 // over it, `records` and `clock` into *decider. A fatal test failure if either

@@ -5,7 +5,6 @@
 // fields) and the configurations Create() must refuse.
 #include "mediagate/token.h"
 
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -13,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mediagate/config.h"
+#include "test_util.h"
 
 namespace mediagate {
 namespace {
@@ -58,10 +58,7 @@ void ExpectMalformed(const std::vector<std::string>& tokens) {
 }
 
 TEST(TokenTest, AllReferenceVectors) {
-  std::ifstream in(std::string(MEDIAGATE_VECTOR_DIR) + "/tokens.json");
-  ASSERT_TRUE(in) << "cannot open tokens.json";
-  const nlohmann::json doc = nlohmann::json::parse(in);
-  const auto& vectors = doc.at("vectors");
+  const nlohmann::json vectors = ReferenceVectors("tokens.json");
   ASSERT_GE(vectors.size(), 80u);
   int minted = 0;
   for (const auto& v : vectors) {
@@ -264,11 +261,11 @@ TEST(TokenTest, CreateFailsForBadConfig) {
 }
 
 TEST(TokenTest, VerdictNames) {
-  EXPECT_STREQ(TokenVerdictName(TokenVerdict::kValid), "valid");
-  EXPECT_STREQ(TokenVerdictName(TokenVerdict::kMalformed), "malformed");
-  EXPECT_STREQ(TokenVerdictName(TokenVerdict::kBadSignature), "bad_signature");
-  EXPECT_STREQ(TokenVerdictName(TokenVerdict::kExpired), "expired");
-  EXPECT_STREQ(TokenVerdictName(TokenVerdict::kMissingField), "missing_field");
+  using V = TokenVerdict;
+  ExpectNames(TokenVerdictName,
+              {{V::kValid, "valid"}, {V::kMalformed, "malformed"},
+               {V::kBadSignature, "bad_signature"}, {V::kExpired, "expired"},
+               {V::kMissingField, "missing_field"}});
 }
 
 }  // namespace
