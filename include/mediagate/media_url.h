@@ -2,8 +2,13 @@
 //
 //   <prefix>/<base64url(email)>/<file id>/<token>/<file name>[?query]
 //
-// The query is ignored. Every rejection has a name, so callers and tests can
-// tell why. Pure functions; thread-safe.
+// The email, file id and token find the user, the object and the credential,
+// so they keep a strict ASCII grammar with no percent-escapes. The file name
+// is cosmetic (never used for a lookup): it is percent-decoded and may be any
+// UTF-8 of at most 256 characters without control characters or '/', empty
+// included; only the name ".." is refused. That is every name Django's
+// `[\w.]{0,256}` accepts, and more. The query is ignored. Every rejection
+// has a name, so callers and tests can tell why. Pure functions; thread-safe.
 #ifndef MEDIAGATE_MEDIA_URL_H_
 #define MEDIAGATE_MEDIA_URL_H_
 
@@ -15,17 +20,25 @@ namespace mediagate {
 enum class UrlReject {
   kNone = 0,
   kTooLong,           // longer than the configured cap
-  kControlChar,       // NUL, CR, LF or another control byte
-  kPercentEncoded,    // any %XX: separators and dots may not hide in escapes
-  kDotSegment,        // ".." anywhere in the path
+  kControlChar,       // NUL, CR, LF or another control character, raw or
+                      // (in the file name) percent-encoded, C1 included
+  kPercentEncoded,    // a '%' before the file name: separators and dots may
+                      // not hide in escapes in the segments used for lookups
+  kDotSegment,        // ".." before the file name, or a file name that
+                      // decodes to ".."
   kWrongPrefix,       // does not start with "<prefix>/"
-  kWrongShape,        // not exactly four non-empty segments after the prefix
+  kWrongShape,        // not exactly four segments after the prefix, or an
+                      // empty email, file id or token
   kBadEmailEncoding,  // not unpadded, canonical base64url
   kBadEmail,          // decoded email empty, over 254 bytes, not UTF-8, or
                       // holding control characters
   kBadFileId,         // not [-A-Za-z0-9_]{1,64}
   kBadTokenShape,     // not <1-13 of [0-9a-z]>-<20 or 32 of [0-9a-f]>
-  kBadFileName,       // not [-.A-Za-z0-9_]{1,255}
+  kBadFileName,       // file name over 256 characters (code points)
+  kEncodedSlash,      // file name holding %2F
+  kBadFileNameEncoding,  // file name with a '%' not followed by two hex
+                         // digits, or decoding to invalid UTF-8 (overlong,
+                         // surrogate, truncated, above U+10FFFF)
 };
 
 // Snake-case name of the reason, e.g. "bad_file_id"; "none" for kNone.
@@ -36,7 +49,7 @@ struct MediaRequest {
   std::string email_b64;  // as it appeared in the URI
   std::string file_id;
   std::string token;
-  std::string file_name;
+  std::string file_name;  // percent-decoded UTF-8, possibly empty; cosmetic
 };
 
 struct UrlParseResult {

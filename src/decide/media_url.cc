@@ -1,9 +1,14 @@
-// ParseMediaUri: the strict premium-URL grammar.
+// ParseMediaUri: the premium-URL grammar. Strict ASCII for the segments that
+// are looked up; the cosmetic file name is percent-decoded and checked only
+// for what could hurt a log line or a path (see media_url.h).
 #include "mediagate/media_url.h"
 
 #include <utf8.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "base/base64url.h"
@@ -14,7 +19,8 @@ namespace {
 
 constexpr size_t kMaxEmailBytes = 254;
 constexpr size_t kMaxFileIdBytes = 64;
-constexpr size_t kMaxFileNameBytes = 255;
+// Django's seed pattern `[\w.]{0,256}` counts characters (code points).
+constexpr size_t kMaxFileNameChars = 256;
 
 bool IsWordChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -30,10 +36,49 @@ bool ValidFileId(std::string_view s) {
          std::all_of(s.begin(), s.end(), [](char c) { return IsWordChar(c) || c == '-'; });
 }
 
-bool ValidFileName(std::string_view s) {
-  return !s.empty() && s.size() <= kMaxFileNameBytes &&
-         std::all_of(s.begin(), s.end(),
-                     [](char c) { return IsWordChar(c) || c == '-' || c == '.'; });
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decodes `raw` (either hex case) into *name; false on a '%' that is
+// not followed by two hex digits.
+bool PercentDecode(std::string_view raw, std::string* name) {
+  name->clear();
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '%') {
+      name->push_back(raw[i]);
+      continue;
+    }
+    const int hi = i + 2 < raw.size() ? HexValue(raw[i + 1]) : -1;
+    const int lo = hi >= 0 ? HexValue(raw[i + 2]) : -1;
+    if (lo < 0) return false;
+    name->push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return true;
+}
+
+// Decodes the file-name segment into *name: kNone, or why it is refused.
+UrlReject DecodeFileName(std::string_view raw, std::string* name) {
+  if (!PercentDecode(raw, name)) return UrlReject::kBadFileNameEncoding;
+  if (std::any_of(name->begin(), name->end(), IsControl)) {
+    return UrlReject::kControlChar;
+  }
+  if (name->find('/') != std::string::npos) return UrlReject::kEncodedSlash;
+  if (!utf8::is_valid(name->begin(), name->end())) {
+    return UrlReject::kBadFileNameEncoding;
+  }
+  size_t chars = 0;
+  for (auto it = name->begin(); it != name->end(); ++chars) {
+    const uint32_t cp = utf8::unchecked::next(it);
+    if (cp >= 0x80 && cp <= 0x9f) return UrlReject::kControlChar;  // C1
+  }
+  if (*name == "..") return UrlReject::kDotSegment;
+  if (chars > kMaxFileNameChars) return UrlReject::kBadFileName;
+  return UrlReject::kNone;
 }
 
 bool ValidEmail(const std::string& email) {
@@ -64,6 +109,8 @@ const char* UrlRejectName(UrlReject reject) {
     case UrlReject::kBadFileId: return "bad_file_id";
     case UrlReject::kBadTokenShape: return "bad_token_shape";
     case UrlReject::kBadFileName: return "bad_file_name";
+    case UrlReject::kEncodedSlash: return "encoded_slash";
+    case UrlReject::kBadFileNameEncoding: return "bad_file_name_encoding";
   }
   return "unknown";
 }
@@ -75,10 +122,12 @@ UrlParseResult ParseMediaUri(std::string_view uri, std::string_view prefix,
     return Reject(UrlReject::kControlChar);
   }
   const std::string_view path = uri.substr(0, uri.find('?'));
-  if (path.find('%') != std::string_view::npos) {
+  // Everything up to the last '/' is looked up; after it is the file name.
+  const std::string_view head = path.substr(0, path.rfind('/') + 1);
+  if (head.find('%') != std::string_view::npos) {
     return Reject(UrlReject::kPercentEncoded);
   }
-  if (path.find("..") != std::string_view::npos) return Reject(UrlReject::kDotSegment);
+  if (head.find("..") != std::string_view::npos) return Reject(UrlReject::kDotSegment);
   if (path.size() <= prefix.size() || path.substr(0, prefix.size()) != prefix ||
       path[prefix.size()] != '/') {
     return Reject(UrlReject::kWrongPrefix);
@@ -93,7 +142,7 @@ UrlParseResult ParseMediaUri(std::string_view uri, std::string_view prefix,
     rest.remove_prefix(slash + 1);
   }
   if (segments.size() != 4 ||
-      std::any_of(segments.begin(), segments.end(),
+      std::any_of(segments.begin(), segments.end() - 1,
                   [](std::string_view s) { return s.empty(); })) {
     return Reject(UrlReject::kWrongShape);
   }
@@ -103,14 +152,14 @@ UrlParseResult ParseMediaUri(std::string_view uri, std::string_view prefix,
   if (!ValidEmail(*email)) return Reject(UrlReject::kBadEmail);
   if (!ValidFileId(segments[1])) return Reject(UrlReject::kBadFileId);
   if (!HasTokenShape(segments[2])) return Reject(UrlReject::kBadTokenShape);
-  if (!ValidFileName(segments[3])) return Reject(UrlReject::kBadFileName);
-
   UrlParseResult result;
+  const UrlReject name = DecodeFileName(segments[3], &result.request.file_name);
+  if (name != UrlReject::kNone) return Reject(name);
+
   result.request.email = std::move(*email);
   result.request.email_b64 = std::string(segments[0]);
   result.request.file_id = std::string(segments[1]);
   result.request.token = std::string(segments[2]);
-  result.request.file_name = std::string(segments[3]);
   return result;
 }
 

@@ -193,7 +193,7 @@ TEST_F(DeciderTest, DeniesMalformedUrisWithoutLookups) {
            std::string("/premium_media/" + b64 + "/ep%31/" + token + "/a.mp3"),
            std::string("/premium_media/" + b64 + "/../" + token + "/a.mp3"),
            std::string("/premium_media/" + b64 + "/ep1/not-a-token/a.mp3"),
-           std::string("/premium_media/" + b64 + "/ep1/" + token + "/a b.mp3"),
+           std::string("/premium_media/" + b64 + "/ep1/" + token + "/a%2Fb.mp3"),
        }) {
     const Decision d = Decide(uri);
     EXPECT_EQ(d.reason, Reason::kBadRequest) << uri;
@@ -379,6 +379,26 @@ TEST(ReasonNameTest, NamesEveryReason) {
                {Reason::kBadToken, "bad_token"}, {Reason::kUnknownUser, "unknown_user"},
                {Reason::kInactive, "inactive"}, {Reason::kNotFound, "not_found"},
                {Reason::kMethod, "method"}, {Reason::kUnavailable, "unavailable"}});
+}
+
+// The file name is cosmetic: any accepted name, Unicode or empty, yields the
+// same upstream and cache key as the canonical one.
+TEST_F(DeciderTest, FileNameNeverChangesWhatIsServed) {
+  const std::string token = TokenFor(kEmail);
+  const std::string base = "/premium_media/" + Base64UrlEncode(kEmail) + "/" +
+                           kFileId + "/" + token + "/";
+  const Decision canonical = Decide(base + "episode.mp3");
+  ASSERT_EQ(canonical.reason, Reason::kAllow) << canonical.detail;
+  for (const std::string& name :
+       {std::string("%C3%89pisode_1.mp3"), std::string(""), std::string("x.txt"),
+        std::string("%E7%AC%AC%E4%B8%80%E9%9B%86.mp3"), std::string("a%20b%2Dc")}) {
+    SCOPED_TRACE(name);
+    const Decision d = Decide(base + name);
+    ASSERT_EQ(d.reason, Reason::kAllow) << d.detail;
+    EXPECT_EQ(d.upstream, canonical.upstream);
+    EXPECT_EQ(d.cache_key, canonical.cache_key);
+    EXPECT_EQ(d.file_id, kFileId);
+  }
 }
 
 }  // namespace
