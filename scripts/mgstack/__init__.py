@@ -3,7 +3,7 @@
 pgbouncer's test/utils.py does for its tests.
 
   processes    Processes (servers recorded by PID in STATE/pids), wait_until, free_port
-  clients      http, fcgi (as nginx's auth_request), redis_client (python3-redis), Metrics
+  clients      http, http_raw, fcgi (as nginx's auth_request), redis_client (python3-redis), Metrics
   postgres, redis_server, mediagate, nginx, s3store   one class per server
   schema       rows of the built-in schema        stack   the whole stack (demo, e2e)
   demo         scripts/demo's data and report     __main__  python3 -m mgstack ...
@@ -12,7 +12,7 @@ pgbouncer's test/utils.py does for its tests.
 Import it with scripts/ on sys.path. Only Debian's Python packages are used.
 """
 from .clients import (FcgiError, Metrics, Response, b64_email, fcgi, header, http,  # noqa: F401
-                      media_path, s3_quote)
+                      http_raw, media_path, s3_quote)
 from .mediagate import Mediagate, deep_merge, to_toml  # noqa: F401
 from .nginx import Nginx  # noqa: F401
 from .postgres import Postgres  # noqa: F401

@@ -39,6 +39,20 @@ def http(port, path, method="GET", headers=None, body=None, timeout=30):
         conn.close()
 
 
+def http_raw(port, target, method="GET", timeout=30):
+    """One HTTP/1.0 request whose target (bytes) goes on the wire unchanged:
+    raw UTF-8 or any escape, which http.client would refuse. Reads to EOF."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(method.encode() + b" " + target + b" HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        raw = b""
+        while chunk := s.recv(65536):
+            raw += chunk
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = [tuple(x.strip() for x in line.split(":", 1)) for line in lines[1:]]
+    return Response(int(lines[0].split()[1]), headers, body)
+
+
 def header(resp, name):
     """First value of an HTTP response header (case-insensitive), or None."""
     return next((v for k, v in resp.headers if k.lower() == name.lower()), None)
