@@ -63,9 +63,14 @@ struct Options {
 };
 
 void AppendRecord(uint8_t type, const std::string& body, std::string* out) {
-  const char header[8] = {1, static_cast<char>(type), 0, kRequestId,
+  const char header[8] = {1,
+                          static_cast<char>(type),
+                          0,
+                          kRequestId,
                           static_cast<char>(body.size() >> 8),
-                          static_cast<char>(body.size() & 0xff), 0, 0};
+                          static_cast<char>(body.size() & 0xff),
+                          0,
+                          0};
   out->append(header, sizeof(header));
   out->append(body);
 }
@@ -85,17 +90,27 @@ void AppendLength(size_t n, std::string* out) {
 // empty STDIN.
 std::string BuildRequest(const std::string& uri, const std::string& method) {
   const std::string path = uri.substr(0, uri.find('?'));
-  const std::string query = uri.find('?') == std::string::npos ? "" : uri.substr(uri.find('?') + 1);
+  const std::string query =
+      uri.find('?') == std::string::npos ? "" : uri.substr(uri.find('?') + 1);
   const std::pair<std::string, std::string> params[] = {
-      {"QUERY_STRING", query},         {"REQUEST_METHOD", method},
-      {"CONTENT_TYPE", ""},            {"CONTENT_LENGTH", ""},
-      {"SCRIPT_NAME", path},           {"REQUEST_URI", uri},
-      {"DOCUMENT_URI", path},          {"DOCUMENT_ROOT", "/usr/share/nginx/html"},
-      {"SERVER_PROTOCOL", "HTTP/1.1"}, {"REQUEST_SCHEME", "http"},
-      {"GATEWAY_INTERFACE", "CGI/1.1"}, {"SERVER_SOFTWARE", "nginx/1.22.1"},
-      {"REMOTE_ADDR", "127.0.0.1"},    {"REMOTE_PORT", "40000"},
-      {"SERVER_ADDR", "127.0.0.1"},    {"SERVER_PORT", "80"},
-      {"SERVER_NAME", "localhost"},    {"HTTP_USER_AGENT", "fcgi_load"}};
+      {"QUERY_STRING", query},
+      {"REQUEST_METHOD", method},
+      {"CONTENT_TYPE", ""},
+      {"CONTENT_LENGTH", ""},
+      {"SCRIPT_NAME", path},
+      {"REQUEST_URI", uri},
+      {"DOCUMENT_URI", path},
+      {"DOCUMENT_ROOT", "/usr/share/nginx/html"},
+      {"SERVER_PROTOCOL", "HTTP/1.1"},
+      {"REQUEST_SCHEME", "http"},
+      {"GATEWAY_INTERFACE", "CGI/1.1"},
+      {"SERVER_SOFTWARE", "nginx/1.22.1"},
+      {"REMOTE_ADDR", "127.0.0.1"},
+      {"REMOTE_PORT", "40000"},
+      {"SERVER_ADDR", "127.0.0.1"},
+      {"SERVER_PORT", "80"},
+      {"SERVER_NAME", "localhost"},
+      {"HTTP_USER_AGENT", "fcgi_load"}};
   std::string pairs;
   for (const auto& [name, value] : params) {
     AppendLength(name.size(), &pairs);
@@ -140,8 +155,7 @@ int ParseStatus(const std::string& stdout_data) {
 
 // One request on a fresh connection; returns the status, or -1 on failure.
 // *out receives the STDOUT stream.
-int DoRequest(const std::string& socket_path, const std::string& request,
-              std::string* out) {
+int DoRequest(const std::string& socket_path, const std::string& request, std::string* out) {
   const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
   timeval timeout{10, 0};
@@ -246,8 +260,8 @@ int main(int argc, char** argv) {
       const auto t0 = Clock::now();
       std::string out;
       const int status = DoRequest(o.socket_path, requests[i % requests.size()], &out);
-      mine.push_back(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0)
-                         .count());
+      mine.push_back(
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count());
       ++seen[status];
       if (status != o.expect_status) errors.fetch_add(1);
       if (o.show_response && i == 0) std::cerr << out;

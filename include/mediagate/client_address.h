@@ -30,7 +30,7 @@ class ClientAddress {
 
  private:
   struct Network {
-    int family;              // AF_INET or AF_INET6
+    int family;  // AF_INET or AF_INET6
     unsigned char bytes[16];
     int prefix_bits;
   };

@@ -105,8 +105,7 @@ struct DatabaseConfig {
       "LEFT JOIN mediagate_subscriptions s ON s.user_id = u.id "
       "WHERE u.email = $1";
   // Returns one row for $1 = the file id: "object_key" and "version".
-  std::string file_query =
-      "SELECT object_key, version FROM mediagate_media WHERE id = $1";
+  std::string file_query = "SELECT object_key, version FROM mediagate_media WHERE id = $1";
   // Connection timeout in milliseconds. Default 2000.
   int64_t connect_timeout_ms = 2000;
   // Per-statement timeout in milliseconds. Default 1000.

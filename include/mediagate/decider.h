@@ -33,8 +33,7 @@ class Decider {
  public:
   // Builds the token checker from config.token. The pointers must outlive
   // the Decider. InvalidArgument/NotFound if the token config is unusable.
-  static Result<std::unique_ptr<Decider>> Create(const Config& config,
-                                                 Upstream* upstream,
+  static Result<std::unique_ptr<Decider>> Create(const Config& config, Upstream* upstream,
                                                  RecordStore* records, Clock* clock);
   // The same with a token checker the caller already built from config.token.
   static std::unique_ptr<Decider> Create(const Config& config, TokenGenerator tokens,
@@ -46,8 +45,8 @@ class Decider {
   Decision Decide(const AuthRequest& request);
 
  private:
-  Decider(const Config& config, TokenGenerator tokens, Upstream* upstream,
-          RecordStore* records, Clock* clock);
+  Decider(const Config& config, TokenGenerator tokens, Upstream* upstream, RecordStore* records,
+          Clock* clock);
   std::string UserRef(const std::string& email) const;
 
   UrlConfig url_;

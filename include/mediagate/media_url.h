@@ -19,23 +19,23 @@ namespace mediagate {
 
 enum class UrlReject {
   kNone = 0,
-  kTooLong,           // longer than the configured cap
-  kControlChar,       // NUL, CR, LF or another control character, raw or
-                      // (in the file name) percent-encoded, C1 included
-  kPercentEncoded,    // a '%' before the file name: separators and dots may
-                      // not hide in escapes in the segments used for lookups
-  kDotSegment,        // ".." before the file name, or a file name that
-                      // decodes to ".."
-  kWrongPrefix,       // does not start with "<prefix>/"
-  kWrongShape,        // not exactly four segments after the prefix, or an
-                      // empty email, file id or token
-  kBadEmailEncoding,  // not unpadded, canonical base64url
-  kBadEmail,          // decoded email empty, over 254 bytes, not UTF-8, or
-                      // holding control characters
-  kBadFileId,         // not [-A-Za-z0-9_]{1,64}
-  kBadTokenShape,     // not <1-13 of [0-9a-z]>-<20 or 32 of [0-9a-f]>
-  kBadFileName,       // file name over 256 characters (code points)
-  kEncodedSlash,      // file name holding %2F
+  kTooLong,              // longer than the configured cap
+  kControlChar,          // NUL, CR, LF or another control character, raw or
+                         // (in the file name) percent-encoded, C1 included
+  kPercentEncoded,       // a '%' before the file name: separators and dots may
+                         // not hide in escapes in the segments used for lookups
+  kDotSegment,           // ".." before the file name, or a file name that
+                         // decodes to ".."
+  kWrongPrefix,          // does not start with "<prefix>/"
+  kWrongShape,           // not exactly four segments after the prefix, or an
+                         // empty email, file id or token
+  kBadEmailEncoding,     // not unpadded, canonical base64url
+  kBadEmail,             // decoded email empty, over 254 bytes, not UTF-8, or
+                         // holding control characters
+  kBadFileId,            // not [-A-Za-z0-9_]{1,64}
+  kBadTokenShape,        // not <1-13 of [0-9a-z]>-<20 or 32 of [0-9a-f]>
+  kBadFileName,          // file name over 256 characters (code points)
+  kEncodedSlash,         // file name holding %2F
   kBadFileNameEncoding,  // file name with a '%' not followed by two hex
                          // digits, or decoding to invalid UTF-8 (overlong,
                          // surrogate, truncated, above U+10FFFF)
@@ -60,8 +60,7 @@ struct UrlParseResult {
 
 // Parses `uri` (REQUEST_URI: path plus optional query). `prefix` starts with
 // '/' and has no trailing '/'. `max_bytes` caps the whole URI.
-UrlParseResult ParseMediaUri(std::string_view uri, std::string_view prefix,
-                             size_t max_bytes);
+UrlParseResult ParseMediaUri(std::string_view uri, std::string_view prefix, size_t max_bytes);
 
 }  // namespace mediagate
 

@@ -40,8 +40,8 @@ class Presigner {
   // The presigned URL for `key`, signed at `unix_at`, valid `expires_seconds`
   // (1..604800). InvalidArgument for an empty, over-long (> 1024 bytes) or
   // non-UTF-8 key, or an expiry out of range.
-  Result<std::string> Presign(HttpMethod method, std::string_view key,
-                              int64_t unix_at, int64_t expires_seconds);
+  Result<std::string> Presign(HttpMethod method, std::string_view key, int64_t unix_at,
+                              int64_t expires_seconds);
 
   // The scheme://host[:port] requests go to, e.g. for logging the target.
   const std::string& origin() const;

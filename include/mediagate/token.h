@@ -57,8 +57,7 @@ class TokenGenerator {
   Result<std::string> Make(const FieldMap& fields, int64_t unix_now) const;
 
   // Django's check_token() for `token` at `unix_now`, with the reason.
-  TokenVerdict Check(const FieldMap& fields, std::string_view token,
-                     int64_t unix_now) const;
+  TokenVerdict Check(const FieldMap& fields, std::string_view token, int64_t unix_now) const;
 
   // Field names the template needs (excluding "ts").
   const std::vector<std::string>& field_names() const;

@@ -27,8 +27,7 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
       c = '+';
     } else if (c == '_') {
       c = '/';
-    } else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                 (c >= '0' && c <= '9'))) {
+    } else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
       return std::nullopt;  // includes '=', '+', '/', whitespace
     }
   }

@@ -39,8 +39,7 @@ Result<std::string> Digest(HashAlgorithm algorithm, std::string_view data) {
   unsigned int len = 0;
   if (md == nullptr || digest_fails_for_testing ||
       EVP_Digest(data.data(), data.size(), out, &len, md, nullptr) != 1) {
-    return Status::Internal(std::string("OpenSSL digest failed: ") +
-                            OpenSslName(algorithm));
+    return Status::Internal(std::string("OpenSSL digest failed: ") + OpenSslName(algorithm));
   }
   return std::string(reinterpret_cast<char*>(out), len);
 }
@@ -96,9 +95,8 @@ Result<HmacKey> HmacKey::Create(HashAlgorithm algorithm, std::string_view key) {
       OSSL_PARAM_construct_end()};
   // An empty key is legal HMAC; OpenSSL wants a non-null pointer for it.
   static const unsigned char kEmpty = 0;
-  const auto* key_bytes = key.empty()
-                              ? &kEmpty
-                              : reinterpret_cast<const unsigned char*>(key.data());
+  const auto* key_bytes =
+      key.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(key.data());
   if (EVP_MAC_init(impl->ctx, key_bytes, key.size(), params) != 1) {
     return Status::Internal("OpenSSL HMAC key setup failed");
   }

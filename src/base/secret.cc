@@ -9,8 +9,7 @@ Secret::~Secret() { Cleanse(&value_); }
 
 std::string Secret::Redacted() const {
   if (value_.empty()) return "<unset>";
-  return "<redacted: " + std::to_string(value_.size()) + " bytes from " +
-         source_ + ">";
+  return "<redacted: " + std::to_string(value_.size()) + " bytes from " + source_ + ">";
 }
 
 }  // namespace mediagate

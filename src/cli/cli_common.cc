@@ -30,11 +30,10 @@ Result<FieldMap> ParseFields(const std::vector<std::string>& pairs) {
       return Status::InvalidArgument("--field \"" + pair + "\": expected NAME=VALUE");
     }
     const std::string name = pair.substr(0, eq);
-    const bool name_ok =
-        !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
-        std::all_of(name.begin(), name.end(), [](char c) {
-          return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-        });
+    const bool name_ok = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                         std::all_of(name.begin(), name.end(), [](char c) {
+                           return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                         });
     if (!name_ok) {
       return Status::InvalidArgument("--field \"" + pair +
                                      "\": NAME must be [A-Za-z_][A-Za-z0-9_]*");

@@ -9,8 +9,8 @@ namespace mediagate::cli {
 
 void AddCheckConfigCommand(CLI::App& app, Action* action) {
   auto path = std::make_shared<std::string>();
-  auto* cmd = app.add_subcommand(
-      "check-config", "Validate a config and print it with secrets redacted");
+  auto* cmd = app.add_subcommand("check-config",
+                                 "Validate a config and print it with secrets redacted");
   cmd->add_option("--config", *path, "Config file (TOML)")->required();
   cmd->callback([path, action] {
     *action = [path] {

@@ -28,9 +28,9 @@ void AddInvalidateCommand(CLI::App& app, Action* action) {
       if (!config.ok()) return static_cast<int>(kExitConfig);
       if (!config->redis.enabled) return Fail(kExitConfig, "redis.enabled is false");
       RedisCache cache(config->redis);
-      const Result<std::string> key =
-          inv->user.empty() ? FileCacheKey(config->redis.key_prefix, inv->file)
-                            : UserCacheKey(config->redis.key_prefix, inv->user);
+      const Result<std::string> key = inv->user.empty()
+                                          ? FileCacheKey(config->redis.key_prefix, inv->file)
+                                          : UserCacheKey(config->redis.key_prefix, inv->user);
       if (!key.ok()) return Fail(kExitFailed, key.status().message());
       int64_t removed = 0;
       Status s = cache.Delete({*key}, &removed);

@@ -23,7 +23,6 @@ void AddMigrateCommand(CLI::App& app, Action* action) {
       return static_cast<int>(kExitOk);
     };
   });
-
 }
 
 }  // namespace mediagate::cli

@@ -50,8 +50,7 @@ void AddPresignCommand(CLI::App& app, Action* action) {
   cmd->add_option("--at", o->at, "Signing time YYYYMMDDTHHMMSSZ (default: now)");
   cmd->add_option("--expires", o->expires, "Lifetime in seconds (default: config)")
       ->check(CLI::Range(int64_t{1}, int64_t{604800}));
-  cmd->add_option("--method", o->method, "GET or HEAD")
-      ->check(CLI::IsMember({"GET", "HEAD"}));
+  cmd->add_option("--method", o->method, "GET or HEAD")->check(CLI::IsMember({"GET", "HEAD"}));
   cmd->callback([o, action] { *action = [o] { return RunPresign(*o); }; });
 }
 

@@ -5,10 +5,10 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "mediagate/metrics.h"
 #include "server/listen_socket.h"
 #include "server/logging.h"
 #include "server/master.h"
-#include "mediagate/metrics.h"
 
 namespace mediagate::cli {
 namespace {
@@ -57,7 +57,6 @@ void AddServeCommand(CLI::App& app, Action* action) {
   serve->add_option("--socket-mode", o->listen.mode, "Octal mode of a unix socket, e.g. 0660");
   serve->add_option("--socket-owner", o->listen.owner, "USER[:GROUP] of a unix socket");
   serve->callback([o, action] { *action = [o] { return RunServe(*o); }; });
-
 }
 
 }  // namespace mediagate::cli

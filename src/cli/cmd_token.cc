@@ -30,8 +30,7 @@ int Prepare(const TokenOptions& o, Result<TokenGenerator>* gen, FieldMap* fields
   if (!gen->ok()) return Fail(kExitConfig, gen->status().message());
   for (const std::string& name : (*gen)->field_names()) {
     if (fields->count(name) == 0) {
-      return Fail(kExitUsage, "missing --field " + name +
-                                  "=... (named by token.hash_value)");
+      return Fail(kExitUsage, "missing --field " + name + "=... (named by token.hash_value)");
     }
   }
   return kExitOk;
@@ -77,11 +76,11 @@ void AddTokenCommands(CLI::App& app, Action* action) {
       Result<TokenGenerator> gen = Status::Internal("unset");
       FieldMap fields;
       if (int rc = Prepare(*check_opts, &gen, &fields); rc != kExitOk) return rc;
-      const TokenVerdict verdict = gen->Check(
-          fields, check_opts->token, check_opts->at_given ? check_opts->at : SystemClock().NowUnix());
+      const TokenVerdict verdict =
+          gen->Check(fields, check_opts->token,
+                     check_opts->at_given ? check_opts->at : SystemClock().NowUnix());
       if (verdict != TokenVerdict::kValid) {
-        return Fail(kExitInvalid, std::string("token invalid: ") +
-                                      TokenVerdictName(verdict));
+        return Fail(kExitInvalid, std::string("token invalid: ") + TokenVerdictName(verdict));
       }
       std::cout << "valid\n";
       return static_cast<int>(kExitOk);

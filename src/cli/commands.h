@@ -6,9 +6,8 @@
 #ifndef MEDIAGATE_CLI_COMMANDS_H_
 #define MEDIAGATE_CLI_COMMANDS_H_
 
-#include <functional>
-
 #include <CLI/CLI.hpp>
+#include <functional>
 
 namespace mediagate::cli {
 

@@ -1,8 +1,7 @@
 // mediagate: command-line entry point. Parses arguments with CLI11 and runs
 // the selected subcommand; see cli_common.h for the exit codes.
-#include <iostream>
-
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"

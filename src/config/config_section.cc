@@ -32,15 +32,14 @@ Result<TomlValue> ParseTomlFile(const std::string& path) {
   try {
     return toml::parse(in, path);
   } catch (const toml::exception& e) {
-    return Status::InvalidArgument(path + ":" + std::to_string(e.location().line()) +
-                                   ": " + FirstLine(e.what()));
+    return Status::InvalidArgument(path + ":" + std::to_string(e.location().line()) + ": " +
+                                   FirstLine(e.what()));
   } catch (const std::exception& e) {
     return Status::InvalidArgument(path + ": " + FirstLine(e.what()));
   }
 }
 
-ConfigSection::ConfigSection(const std::string& file, const TomlValue& root,
-                             std::string name)
+ConfigSection::ConfigSection(const std::string& file, const TomlValue& root, std::string name)
     : file_(file), name_(std::move(name)) {
   if (!root.is_table()) return;
   const auto& top = root.as_table();
@@ -95,9 +94,8 @@ Status ConfigSection::Int(const char* key, int64_t min, int64_t max, int64_t* ou
   if (!v->is_integer()) return Error(key, "must be an integer" + LineSuffix(*v));
   const int64_t value = v->as_integer();
   if (value < min || value > max) {
-    return Error(key, "must be between " + std::to_string(min) + " and " +
-                          std::to_string(max) + ", got " + std::to_string(value) +
-                          LineSuffix(*v));
+    return Error(key, "must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                          ", got " + std::to_string(value) + LineSuffix(*v));
   }
   *out = value;
   return Status::Ok();
@@ -128,8 +126,8 @@ Status ConfigSection::StringList(const char* key, std::vector<std::string>* out)
 
 Status ConfigSection::Finish() const {
   if (not_a_table_) {
-    return Status::InvalidArgument(file_ + ": " + name_ + ": must be a table ([" +
-                                   name_ + "])");
+    return Status::InvalidArgument(file_ + ": " + name_ + ": must be a table ([" + name_ +
+                                   "])");
   }
   if (table_ == nullptr) return Status::Ok();
   for (const auto& [key, value] : table_->as_table()) {

@@ -10,9 +10,8 @@
 #include <cstdint>
 #include <set>
 #include <string>
-#include <vector>
-
 #include <toml.hpp>
+#include <vector>
 
 #include "mediagate/result.h"
 
@@ -33,8 +32,7 @@ class ConfigSection {
   // Each getter leaves *out unchanged when the key is absent, and fails with
   // a message naming the key when it has the wrong type or value.
   Status String(const char* key, std::string* out);
-  Status OneOf(const char* key, const std::vector<const char*>& allowed,
-               std::string* out);
+  Status OneOf(const char* key, const std::vector<const char*>& allowed, std::string* out);
   Status Int(const char* key, int64_t min, int64_t max, int64_t* out);
   Status Bool(const char* key, bool* out);
   Status StringList(const char* key, std::vector<std::string>* out);

@@ -73,9 +73,10 @@ Result<std::string> BuildConnectionString(const DatabaseConfig& config) {
   PQconninfoFree(options);
   const int64_t connect_s = std::max<int64_t>(2, (config.connect_timeout_ms + 999) / 1000);
   out += "connect_timeout=" + std::to_string(connect_s) + " ";
-  out += "options=" + Quote("-c statement_timeout=" +
-                            std::to_string(config.statement_timeout_ms) +
-                            (extra_options.empty() ? "" : " " + extra_options)) + " ";
+  out += "options=" +
+         Quote("-c statement_timeout=" + std::to_string(config.statement_timeout_ms) +
+               (extra_options.empty() ? "" : " " + extra_options)) +
+         " ";
   if (!has_app_name) out += "application_name='mediagate' ";
   if (!config.password.empty()) out += "password=" + Quote(config.password.Reveal());
   return out;

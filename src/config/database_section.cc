@@ -43,8 +43,9 @@ Status Validate(const SectionContext& ctx, const ConfigSection& sec, DatabaseCon
     return Status::InvalidArgument(ctx.file + ": " + conninfo.status().message());
   }
   if (ConnInfoHasPassword(out->url)) {
-    ctx.warnings->push_back("database.url holds a password; move it to "
-                            "database.password_file or $MEDIAGATE_DATABASE_PASSWORD");
+    ctx.warnings->push_back(
+        "database.url holds a password; move it to "
+        "database.password_file or $MEDIAGATE_DATABASE_PASSWORD");
   }
   return LoadSectionSecret(ctx, sec, "password_file", out->password_file,
                            "MEDIAGATE_DATABASE_PASSWORD", false, &out->password);

@@ -28,13 +28,13 @@ struct ConfigKey {
   const char* name = nullptr;
   const char* help = nullptr;  // one sentence for operators; check-config prints it
   Kind kind = Kind::kString;
-  std::string S::*string_field = nullptr;          // kString, kOneOf
-  int64_t S::*int_field = nullptr;                 // kInt
-  bool S::*bool_field = nullptr;                   // kBool
+  std::string S::*string_field = nullptr;             // kString, kOneOf
+  int64_t S::*int_field = nullptr;                    // kInt
+  bool S::*bool_field = nullptr;                      // kBool
   std::vector<std::string> S::*list_field = nullptr;  // kStringList
-  int64_t min = 0;                                 // kInt bounds, inclusive
+  int64_t min = 0;                                    // kInt bounds, inclusive
   int64_t max = 0;
-  std::vector<const char*> choices;                // kOneOf
+  std::vector<const char*> choices;  // kOneOf
   // Optional: a comment printed after the key, e.g. a loaded secret, redacted.
   std::string (*note)(const S&) = nullptr;
   // Optional: what check-config shows instead of the value (redaction).
@@ -76,8 +76,8 @@ ConfigKey<S> StringKey(const char* name, std::string S::*field, const char* help
 }
 
 template <typename S>
-ConfigKey<S> OneOfKey(const char* name, std::string S::*field,
-                      std::vector<const char*> choices, const char* help) {
+ConfigKey<S> OneOfKey(const char* name, std::string S::*field, std::vector<const char*> choices,
+                      const char* help) {
   auto k = NewKey<S>(name, help, ConfigKey<S>::Kind::kOneOf);
   k.string_field = field;
   k.choices = std::move(choices);
@@ -118,11 +118,21 @@ Status LoadKeys(const std::vector<ConfigKey<S>>& keys, ConfigSection* sec, S* ou
   for (const ConfigKey<S>& k : keys) {
     Status s;
     switch (k.kind) {
-      case Kind::kString: s = sec->String(k.name, &(out->*k.string_field)); break;
-      case Kind::kOneOf: s = sec->OneOf(k.name, k.choices, &(out->*k.string_field)); break;
-      case Kind::kInt: s = sec->Int(k.name, k.min, k.max, &(out->*k.int_field)); break;
-      case Kind::kBool: s = sec->Bool(k.name, &(out->*k.bool_field)); break;
-      case Kind::kStringList: s = sec->StringList(k.name, &(out->*k.list_field)); break;
+      case Kind::kString:
+        s = sec->String(k.name, &(out->*k.string_field));
+        break;
+      case Kind::kOneOf:
+        s = sec->OneOf(k.name, k.choices, &(out->*k.string_field));
+        break;
+      case Kind::kInt:
+        s = sec->Int(k.name, k.min, k.max, &(out->*k.int_field));
+        break;
+      case Kind::kBool:
+        s = sec->Bool(k.name, &(out->*k.bool_field));
+        break;
+      case Kind::kStringList:
+        s = sec->StringList(k.name, &(out->*k.list_field));
+        break;
     }
     if (!s.ok()) return s;
   }

@@ -10,16 +10,16 @@ namespace mediagate {
 
 const std::vector<SectionDef>& ConfigSections() {
   static const std::vector<SectionDef> kSections = {
-      TokenSection(),       StorageSection(), UrlSection(),    DatabaseSection(),
-      RedisSection(),       EntitlementSection(), ServerSection(), LogSection()};
+      TokenSection(), StorageSection(),     UrlSection(),    DatabaseSection(),
+      RedisSection(), EntitlementSection(), ServerSection(), LogSection()};
   return kSections;
 }
 
 Status LoadSectionSecret(const SectionContext& ctx, const ConfigSection& sec,
-                         const std::string& key, const std::string& path,
-                         const char* env_name, bool required, Secret* out) {
-  auto secret = LoadSecret(ctx.file + ": " + sec.name() + "." + key, path, env_name,
-                           *ctx.env, required, ctx.warnings);
+                         const std::string& key, const std::string& path, const char* env_name,
+                         bool required, Secret* out) {
+  auto secret = LoadSecret(ctx.file + ": " + sec.name() + "." + key, path, env_name, *ctx.env,
+                           required, ctx.warnings);
   if (!secret.ok()) return secret.status();
   *out = std::move(*secret);
   return Status::Ok();

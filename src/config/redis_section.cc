@@ -12,7 +12,8 @@ std::string PasswordNote(const RedisConfig& r) { return "password: " + r.passwor
 
 const std::vector<ConfigKey<RedisConfig>> kKeys = {
     BoolKey("enabled", &RedisConfig::enabled, "Use Redis at all"),
-    StringKey("address", &RedisConfig::address, "\"HOST:PORT\" or \"unix:/path/to/redis.sock\""),
+    StringKey("address", &RedisConfig::address,
+              "\"HOST:PORT\" or \"unix:/path/to/redis.sock\""),
     StringKey("password_file", &RedisConfig::password_file,
               "Optional file holding the AUTH password ($MEDIAGATE_REDIS_PASSWORD "
               "overrides)")
@@ -36,8 +37,8 @@ Status Validate(const SectionContext& ctx, const ConfigSection& sec, RedisConfig
   static const std::regex kAddress(
       R"(^(unix:/.+|[A-Za-z0-9.-]+:[0-9]{1,5}|\[[0-9A-Fa-f:.]+\]:[0-9]{1,5})$)");
   if (!std::regex_match(out->address, kAddress)) {
-    return sec.Error("address", "must be \"HOST:PORT\" or \"unix:/path\", got \"" +
-                                    out->address + "\"");
+    return sec.Error("address",
+                     "must be \"HOST:PORT\" or \"unix:/path\", got \"" + out->address + "\"");
   }
   static const std::regex kPrefix(R"(^[A-Za-z0-9_.-]{1,64}$)");
   if (!std::regex_match(out->key_prefix, kPrefix)) {

@@ -16,15 +16,14 @@ namespace mediagate {
 // Reads the secret in file `path`, stripping one trailing "\n". IoError
 // (with strerror) if unreadable; InvalidArgument if empty. Appends a warning
 // to *warnings when other users may read the file.
-Result<Secret> ReadSecretFile(const std::string& path,
-                              std::vector<std::string>* warnings);
+Result<Secret> ReadSecretFile(const std::string& path, std::vector<std::string>* warnings);
 
 // The value of env `env_name` when set and non-empty, else ReadSecretFile(path).
 // When neither is available and `required` is false, returns an empty Secret.
 // Errors are prefixed with `what` (e.g. "FILE: token.secret_file").
 Result<Secret> LoadSecret(const std::string& what, const std::string& path,
-                          const char* env_name, const EnvLookup& env,
-                          bool required, std::vector<std::string>* warnings);
+                          const char* env_name, const EnvLookup& env, bool required,
+                          std::vector<std::string>* warnings);
 
 }  // namespace mediagate
 

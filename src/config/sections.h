@@ -38,31 +38,28 @@ struct SectionDef {
 // A section of Config over its key table. `validate` (may be null) runs after
 // every key was read; it returns the first error or OK.
 template <typename S>
-SectionDef MakeSection(const char* name, S Config::*member,
-                       const std::vector<ConfigKey<S>>& keys,
-                       std::common_type_t<Status (*)(const SectionContext&,
-                                                     const ConfigSection&, S*)>
-                           validate) {
-  return SectionDef{
-      name,
-      [name, member, &keys, validate](const SectionContext& ctx, Config* config) {
-        ConfigSection sec(ctx.file, *ctx.root, name);
-        S* out = &(config->*member);
-        Status s = LoadKeys(keys, &sec, out);
-        if (!s.ok() || validate == nullptr) return s;
-        return validate(ctx, sec, out);
-      },
-      [name, member, &keys](const Config& config, TomlWriter* w) {
-        PrintKeys(name, keys, config.*member, w);
-      }};
+SectionDef MakeSection(
+    const char* name, S Config::*member, const std::vector<ConfigKey<S>>& keys,
+    std::common_type_t<Status (*)(const SectionContext&, const ConfigSection&, S*)> validate) {
+  return SectionDef{name,
+                    [name, member, &keys, validate](const SectionContext& ctx, Config* config) {
+                      ConfigSection sec(ctx.file, *ctx.root, name);
+                      S* out = &(config->*member);
+                      Status s = LoadKeys(keys, &sec, out);
+                      if (!s.ok() || validate == nullptr) return s;
+                      return validate(ctx, sec, out);
+                    },
+                    [name, member, &keys](const Config& config, TomlWriter* w) {
+                      PrintKeys(name, keys, config.*member, w);
+                    }};
 }
 
 // Loads the secret named by key `key` of section `sec` (file `path`, or env
 // `env_name` when set and non-empty) into *out. With `required` false an
 // unset secret is empty. Errors read "FILE: section.key: ...".
 Status LoadSectionSecret(const SectionContext& ctx, const ConfigSection& sec,
-                         const std::string& key, const std::string& path,
-                         const char* env_name, bool required, Secret* out);
+                         const std::string& key, const std::string& path, const char* env_name,
+                         bool required, Secret* out);
 
 SectionDef TokenSection();
 SectionDef StorageSection();

@@ -8,8 +8,7 @@ namespace mediagate {
 namespace {
 
 const std::vector<ConfigKey<ServerConfig>> kKeys = {
-    IntKey("workers", &ServerConfig::workers, 1, 256,
-           "Worker processes (--workers overrides)"),
+    IntKey("workers", &ServerConfig::workers, 1, 256, "Worker processes (--workers overrides)"),
     StringKey("metrics_path", &ServerConfig::metrics_path,
               "Request path answered with Prometheus metrics"),
     StringKey("health_path", &ServerConfig::health_path,

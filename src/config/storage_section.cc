@@ -22,8 +22,7 @@ const std::vector<ConfigKey<StorageConfig>> kKeys = {
              "s3: presigned SigV4 URLs; local: files served by a loopback nginx server"),
     StringKey("endpoint", &StorageConfig::endpoint, "S3 endpoint, http(s)://host[:port]")
         .ShownIf(IsS3),
-    StringKey("region", &StorageConfig::region, "SigV4 region (\"auto\" for R2)")
-        .ShownIf(IsS3),
+    StringKey("region", &StorageConfig::region, "SigV4 region (\"auto\" for R2)").ShownIf(IsS3),
     StringKey("bucket", &StorageConfig::bucket, "Bucket name").ShownIf(IsS3),
     OneOfKey("addressing", &StorageConfig::addressing, {"virtual", "path"},
              "virtual: bucket.host/key; path: host/bucket/key")
@@ -53,8 +52,9 @@ Status ValidateLocal(const ConfigSection& sec, const StorageConfig& out) {
   static const std::regex kLocalUrl(
       R"(^http://[A-Za-z0-9.:\[\]-]+(/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-])?$)");
   if (!std::regex_match(out.local_url, kLocalUrl)) {
-    return sec.Error("local_url", "must be http://HOST[:PORT][/PATH] with no trailing "
-                                  "'/', e.g. \"http://127.0.0.1:8089\"");
+    return sec.Error("local_url",
+                     "must be http://HOST[:PORT][/PATH] with no trailing "
+                     "'/', e.g. \"http://127.0.0.1:8089\"");
   }
   return Status::Ok();
 }
@@ -68,9 +68,8 @@ Status Validate(const SectionContext& ctx, const ConfigSection& sec, StorageConf
     return sec.Error("access_key_id",
                      "required for backend \"s3\" (or set $MEDIAGATE_S3_ACCESS_KEY_ID)");
   }
-  Status s = LoadSectionSecret(ctx, sec, "secret_access_key_file",
-                               out->secret_access_key_file, "MEDIAGATE_S3_SECRET_ACCESS_KEY",
-                               true, &out->secret_access_key);
+  Status s = LoadSectionSecret(ctx, sec, "secret_access_key_file", out->secret_access_key_file,
+                               "MEDIAGATE_S3_SECRET_ACCESS_KEY", true, &out->secret_access_key);
   if (!s.ok()) return s;
   s = LoadSectionSecret(ctx, sec, "session_token_file", out->session_token_file,
                         "MEDIAGATE_S3_SESSION_TOKEN", false, &out->session_token);

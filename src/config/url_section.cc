@@ -17,13 +17,14 @@ const std::vector<ConfigKey<UrlConfig>> kKeys = {
 Status Validate(const SectionContext&, const ConfigSection& sec, UrlConfig* out) {
   const std::string& p = out->prefix;
   const bool chars_ok = std::all_of(p.begin(), p.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' ||
-           c == '-' || c == '.';
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' ||
+           c == '.';
   });
   if (p.size() < 2 || p.front() != '/' || p.back() == '/' || !chars_ok ||
       p.find("//") != std::string::npos || p.find("..") != std::string::npos) {
-    return sec.Error("prefix", "must look like \"/premium_media\": a leading '/', "
-                               "no trailing '/', only A-Z a-z 0-9 / _ - .");
+    return sec.Error("prefix",
+                     "must look like \"/premium_media\": a leading '/', "
+                     "no trailing '/', only A-Z a-z 0-9 / _ - .");
   }
   return Status::Ok();
 }

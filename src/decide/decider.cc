@@ -9,20 +9,27 @@ namespace mediagate {
 
 const char* ReasonName(Reason reason) {
   switch (reason) {
-    case Reason::kAllow: return "allow";
-    case Reason::kBadRequest: return "bad_request";
-    case Reason::kBadToken: return "bad_token";
-    case Reason::kUnknownUser: return "unknown_user";
-    case Reason::kInactive: return "inactive";
-    case Reason::kNotFound: return "not_found";
-    case Reason::kMethod: return "method";
-    case Reason::kUnavailable: return "unavailable";
+    case Reason::kAllow:
+      return "allow";
+    case Reason::kBadRequest:
+      return "bad_request";
+    case Reason::kBadToken:
+      return "bad_token";
+    case Reason::kUnknownUser:
+      return "unknown_user";
+    case Reason::kInactive:
+      return "inactive";
+    case Reason::kNotFound:
+      return "not_found";
+    case Reason::kMethod:
+      return "method";
+    case Reason::kUnavailable:
+      return "unavailable";
   }
   return "unavailable";
 }
 
-Result<std::unique_ptr<Decider>> Decider::Create(const Config& config,
-                                                 Upstream* upstream,
+Result<std::unique_ptr<Decider>> Decider::Create(const Config& config, Upstream* upstream,
                                                  RecordStore* records, Clock* clock) {
   auto tokens = TokenGenerator::Create(config.token);
   if (!tokens.ok()) return tokens.status();
@@ -38,12 +45,16 @@ std::unique_ptr<Decider> Decider::Create(const Config& config, TokenGenerator to
 
 Decider::Decider(const Config& config, TokenGenerator tokens, Upstream* upstream,
                  RecordStore* records, Clock* clock)
-    : url_(config.url), entitlement_(config.entitlement), tokens_(std::move(tokens)),
-      upstream_(upstream), records_(records), clock_(clock) {
+    : url_(config.url),
+      entitlement_(config.entitlement),
+      tokens_(std::move(tokens)),
+      upstream_(upstream),
+      records_(records),
+      clock_(clock) {
   // A key derived from the token secret: user references cannot be reversed
   // or correlated across deployments without it.
-  auto key = Digest(HashAlgorithm::kSha256,
-                    "mediagate.user-ref\n" + config.token.secret.Reveal());
+  auto key =
+      Digest(HashAlgorithm::kSha256, "mediagate.user-ref\n" + config.token.secret.Reveal());
   if (!key.ok()) return;
   auto hmac = HmacKey::Create(HashAlgorithm::kSha256, *key);
   Cleanse(&*key);
@@ -68,8 +79,8 @@ Decision Decider::Decide(const AuthRequest& request) {
   if (request.method != "GET" && request.method != "HEAD") {
     return deny(Reason::kMethod, "method " + std::string(request.method.substr(0, 16)));
   }
-  UrlParseResult parsed = ParseMediaUri(request.uri, url_.prefix,
-                                        static_cast<size_t>(url_.max_uri_bytes));
+  UrlParseResult parsed =
+      ParseMediaUri(request.uri, url_.prefix, static_cast<size_t>(url_.max_uri_bytes));
   if (!parsed.ok()) return deny(Reason::kBadRequest, UrlRejectName(parsed.reject));
   const MediaRequest& req = parsed.request;
   d.file_id = req.file_id;

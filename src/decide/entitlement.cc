@@ -5,14 +5,12 @@
 
 namespace mediagate {
 
-bool IsEntitled(const EntitlementConfig& config, const UserRecord& user,
-                int64_t unix_now) {
+bool IsEntitled(const EntitlementConfig& config, const UserRecord& user, int64_t unix_now) {
   auto in = [&](const std::vector<std::string>& set) {
     return std::find(set.begin(), set.end(), user.status) != set.end();
   };
   if (in(config.allowed_statuses)) return true;
-  return config.use_paid_until && in(config.grace_statuses) &&
-         user.paid_until.has_value() &&
+  return config.use_paid_until && in(config.grace_statuses) && user.paid_until.has_value() &&
          unix_now < *user.paid_until + config.grace_seconds;
 }
 

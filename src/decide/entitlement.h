@@ -13,8 +13,7 @@ namespace mediagate {
 
 // True when user.status is an allowed status, or (with use_paid_until) a
 // grace status whose paid_until + grace_seconds is still in the future.
-bool IsEntitled(const EntitlementConfig& config, const UserRecord& user,
-                int64_t unix_now);
+bool IsEntitled(const EntitlementConfig& config, const UserRecord& user, int64_t unix_now);
 
 }  // namespace mediagate
 

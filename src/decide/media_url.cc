@@ -23,8 +23,7 @@ constexpr size_t kMaxFileIdBytes = 64;
 constexpr size_t kMaxFileNameChars = 256;
 
 bool IsWordChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c == '_';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 bool IsControl(char c) {
   const auto u = static_cast<unsigned char>(c);
@@ -97,26 +96,39 @@ UrlParseResult Reject(UrlReject reason) {
 
 const char* UrlRejectName(UrlReject reject) {
   switch (reject) {
-    case UrlReject::kNone: return "none";
-    case UrlReject::kTooLong: return "too_long";
-    case UrlReject::kControlChar: return "control_char";
-    case UrlReject::kPercentEncoded: return "percent_encoded";
-    case UrlReject::kDotSegment: return "dot_segment";
-    case UrlReject::kWrongPrefix: return "wrong_prefix";
-    case UrlReject::kWrongShape: return "wrong_shape";
-    case UrlReject::kBadEmailEncoding: return "bad_email_encoding";
-    case UrlReject::kBadEmail: return "bad_email";
-    case UrlReject::kBadFileId: return "bad_file_id";
-    case UrlReject::kBadTokenShape: return "bad_token_shape";
-    case UrlReject::kBadFileName: return "bad_file_name";
-    case UrlReject::kEncodedSlash: return "encoded_slash";
-    case UrlReject::kBadFileNameEncoding: return "bad_file_name_encoding";
+    case UrlReject::kNone:
+      return "none";
+    case UrlReject::kTooLong:
+      return "too_long";
+    case UrlReject::kControlChar:
+      return "control_char";
+    case UrlReject::kPercentEncoded:
+      return "percent_encoded";
+    case UrlReject::kDotSegment:
+      return "dot_segment";
+    case UrlReject::kWrongPrefix:
+      return "wrong_prefix";
+    case UrlReject::kWrongShape:
+      return "wrong_shape";
+    case UrlReject::kBadEmailEncoding:
+      return "bad_email_encoding";
+    case UrlReject::kBadEmail:
+      return "bad_email";
+    case UrlReject::kBadFileId:
+      return "bad_file_id";
+    case UrlReject::kBadTokenShape:
+      return "bad_token_shape";
+    case UrlReject::kBadFileName:
+      return "bad_file_name";
+    case UrlReject::kEncodedSlash:
+      return "encoded_slash";
+    case UrlReject::kBadFileNameEncoding:
+      return "bad_file_name_encoding";
   }
   return "unknown";
 }
 
-UrlParseResult ParseMediaUri(std::string_view uri, std::string_view prefix,
-                             size_t max_bytes) {
+UrlParseResult ParseMediaUri(std::string_view uri, std::string_view prefix, size_t max_bytes) {
   if (uri.size() > max_bytes) return Reject(UrlReject::kTooLong);
   if (std::any_of(uri.begin(), uri.end(), IsControl)) {
     return Reject(UrlReject::kControlChar);
@@ -141,9 +153,8 @@ UrlParseResult ParseMediaUri(std::string_view uri, std::string_view prefix,
     if (slash == std::string_view::npos) break;
     rest.remove_prefix(slash + 1);
   }
-  if (segments.size() != 4 ||
-      std::any_of(segments.begin(), segments.end() - 1,
-                  [](std::string_view s) { return s.empty(); })) {
+  if (segments.size() != 4 || std::any_of(segments.begin(), segments.end() - 1,
+                                          [](std::string_view s) { return s.empty(); })) {
     return Reject(UrlReject::kWrongShape);
   }
 

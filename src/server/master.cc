@@ -182,8 +182,7 @@ class Master {
     spdlog::info("SIGHUP: reloading {}", options_.config_path);
     auto fresh = LoadConfig(options_.config_path);
     if (!fresh.ok()) {
-      spdlog::error("reload failed, keeping the running config: {}",
-                    fresh.status().message());
+      spdlog::error("reload failed, keeping the running config: {}", fresh.status().message());
       sd_notify(0, "READY=1\nSTATUS=serving (last reload failed)");
       return;
     }

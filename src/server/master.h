@@ -16,9 +16,9 @@
 
 #include <string>
 
-#include "server/listen_socket.h"
 #include "mediagate/config.h"
 #include "mediagate/metrics.h"
+#include "server/listen_socket.h"
 
 namespace mediagate {
 

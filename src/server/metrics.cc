@@ -12,9 +12,8 @@ namespace mediagate {
 namespace {
 
 // Upper bounds of the latency histogram, in seconds.
-constexpr double kBuckets[] = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-                               0.005,   0.01,   0.025,   0.05,   0.1,   0.25,
-                               0.5,     1.0,    2.5};
+constexpr double kBuckets[] = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+                               0.025,   0.05,   0.1,     0.25,   0.5,   1.0,    2.5};
 constexpr int kBucketCount = sizeof(kBuckets) / sizeof(kBuckets[0]);
 
 using Counter = std::atomic<uint64_t>;
@@ -52,8 +51,8 @@ Metrics::~Metrics() {
 }
 
 std::unique_ptr<Metrics> Metrics::CreateShared() {
-  void* p = mmap(nullptr, sizeof(Block), PROT_READ | PROT_WRITE,
-                 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  void* p =
+      mmap(nullptr, sizeof(Block), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) return nullptr;
   return std::unique_ptr<Metrics>(new Metrics(new (p) Block(), true));
 }
@@ -117,28 +116,32 @@ std::string Metrics::RenderPrometheus() const {
     std::snprintf(line, sizeof(line), fmt, args...);
     out += line;
   };
-  out += "# HELP mediagate_decisions_total Decisions by outcome.\n"
-         "# TYPE mediagate_decisions_total counter\n";
+  out +=
+      "# HELP mediagate_decisions_total Decisions by outcome.\n"
+      "# TYPE mediagate_decisions_total counter\n";
   for (int r = 0; r < kReasonCount; ++r) {
-    emit("mediagate_decisions_total{reason=\"%s\"} %llu\n",
-         ReasonName(static_cast<Reason>(r)),
+    emit("mediagate_decisions_total{reason=\"%s\"} %llu\n", ReasonName(static_cast<Reason>(r)),
          static_cast<unsigned long long>(decisions[r]));
   }
-  out += "# HELP mediagate_redis_requests_total Record cache lookups by result.\n"
-         "# TYPE mediagate_redis_requests_total counter\n";
+  out +=
+      "# HELP mediagate_redis_requests_total Record cache lookups by result.\n"
+      "# TYPE mediagate_redis_requests_total counter\n";
   const char* redis_names[] = {"hit", "miss", "error"};
   for (int i = 0; i < 3; ++i) {
     emit("mediagate_redis_requests_total{result=\"%s\"} %llu\n", redis_names[i],
          static_cast<unsigned long long>(redis[i]));
   }
-  out += "# HELP mediagate_postgres_queries_total PostgreSQL lookups.\n"
-         "# TYPE mediagate_postgres_queries_total counter\n";
+  out +=
+      "# HELP mediagate_postgres_queries_total PostgreSQL lookups.\n"
+      "# TYPE mediagate_postgres_queries_total counter\n";
   emit("mediagate_postgres_queries_total %llu\n", static_cast<unsigned long long>(pg_q));
-  out += "# HELP mediagate_postgres_errors_total PostgreSQL lookups that failed.\n"
-         "# TYPE mediagate_postgres_errors_total counter\n";
+  out +=
+      "# HELP mediagate_postgres_errors_total PostgreSQL lookups that failed.\n"
+      "# TYPE mediagate_postgres_errors_total counter\n";
   emit("mediagate_postgres_errors_total %llu\n", static_cast<unsigned long long>(pg_e));
-  out += "# HELP mediagate_decision_duration_seconds Time to decide a request.\n"
-         "# TYPE mediagate_decision_duration_seconds histogram\n";
+  out +=
+      "# HELP mediagate_decision_duration_seconds Time to decide a request.\n"
+      "# TYPE mediagate_decision_duration_seconds histogram\n";
   uint64_t cumulative = 0;
   for (int b = 0; b < kBucketCount; ++b) {
     cumulative += latency[b];
@@ -151,12 +154,14 @@ std::string Metrics::RenderPrometheus() const {
   emit("mediagate_decision_duration_seconds_sum %.9f\n", static_cast<double>(sum_ns) / 1e9);
   emit("mediagate_decision_duration_seconds_count %llu\n",
        static_cast<unsigned long long>(cumulative));
-  out += "# HELP mediagate_worker_restarts_total Workers replaced after dying.\n"
-         "# TYPE mediagate_worker_restarts_total counter\n";
+  out +=
+      "# HELP mediagate_worker_restarts_total Workers replaced after dying.\n"
+      "# TYPE mediagate_worker_restarts_total counter\n";
   emit("mediagate_worker_restarts_total %llu\n",
        static_cast<unsigned long long>(WorkerRestarts()));
-  out += "# HELP mediagate_workers Worker processes the master keeps.\n"
-         "# TYPE mediagate_workers gauge\n";
+  out +=
+      "# HELP mediagate_workers Worker processes the master keeps.\n"
+      "# TYPE mediagate_workers gauge\n";
   emit("mediagate_workers %lld\n", static_cast<long long>(block_->workers.load()));
   return out;
 }

@@ -7,13 +7,13 @@
 
 #include <memory>
 
+#include "base/rate_limiter.h"
 #include "mediagate/decider.h"
 #include "mediagate/upstream.h"
-#include "store/pg_record_store.h"
-#include "base/rate_limiter.h"
-#include "store/cached_record_store.h"
-#include "store/redis_cache.h"
 #include "server/request_handler.h"
+#include "store/cached_record_store.h"
+#include "store/pg_record_store.h"
+#include "store/redis_cache.h"
 
 namespace mediagate {
 namespace {
@@ -34,13 +34,13 @@ sigset_t StopSignals() {
 }
 
 void InstallHandlers() {
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = OnStop;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = 0;  // no SA_RESTART: accept() must return EINTR
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
-  struct sigaction ignore{};
+  struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGHUP, &ignore, nullptr);
   sigaction(SIGPIPE, &ignore, nullptr);
@@ -77,8 +77,7 @@ int RunWorker(const Config& config, int listen_fd, Metrics* metrics, int slot) {
   CachedRecordStore records(config.redis, &database, cache.get(), metrics, &limiter);
   std::unique_ptr<Decider> decider =
       Decider::Create(config, std::move(*tokens), upstream->get(), &records, &clock);
-  RequestHandler handler(config.server, std::move(*clients), decider.get(), &records,
-                         metrics);
+  RequestHandler handler(config.server, std::move(*clients), decider.get(), &records, metrics);
 
   if (FCGX_Init() != 0) {
     spdlog::critical("worker: FCGX_Init failed");

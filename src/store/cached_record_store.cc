@@ -8,16 +8,15 @@
 namespace mediagate {
 
 CachedRecordStore::CachedRecordStore(const RedisConfig& config, RecordStore* origin,
-                           KeyValueCache* cache, Metrics* metrics,
-                           LogRateLimiter* limiter)
-    : config_(config), origin_(origin), cache_(cache), metrics_(metrics),
-      limiter_(limiter) {}
+                                     KeyValueCache* cache, Metrics* metrics,
+                                     LogRateLimiter* limiter)
+    : config_(config), origin_(origin), cache_(cache), metrics_(metrics), limiter_(limiter) {}
 
 template <typename T>
 Lookup<T> CachedRecordStore::Get(const std::string& key, int64_t ttl,
-                            Lookup<T> (*decode)(const std::string&),
-                            std::optional<std::string> (*encode)(const T*),
-                            const std::function<Lookup<T>()>& query) {
+                                 Lookup<T> (*decode)(const std::string&),
+                                 std::optional<std::string> (*encode)(const T*),
+                                 const std::function<Lookup<T>()>& query) {
   bool cache_usable = cache_ != nullptr;
   if (cache_usable) {
     std::string value;
@@ -39,8 +38,10 @@ Lookup<T> CachedRecordStore::Get(const std::string& key, int64_t ttl,
         cache_usable = false;
         uint64_t held = 0;
         if (limiter_->Allow("redis", &held)) {
-          spdlog::warn("redis unavailable; deciding from PostgreSQL ({} similar "
-                       "messages suppressed)", held);
+          spdlog::warn(
+              "redis unavailable; deciding from PostgreSQL ({} similar "
+              "messages suppressed)",
+              held);
         }
         break;
       }
@@ -52,8 +53,8 @@ Lookup<T> CachedRecordStore::Get(const std::string& key, int64_t ttl,
   if (fresh.state == LookupState::kUnavailable) {
     uint64_t held = 0;
     if (limiter_->Allow("postgres", &held)) {
-      spdlog::error("postgresql unavailable: {} ({} similar messages suppressed)",
-                    fresh.error, held);
+      spdlog::error("postgresql unavailable: {} ({} similar messages suppressed)", fresh.error,
+                    held);
     }
     return fresh;
   }
@@ -70,15 +71,13 @@ Lookup<UserRecord> CachedRecordStore::FindUser(const std::string& email) {
   // Without its own key a user must not share another's entry: fail closed.
   Result<std::string> key = UserCacheKey(config_.key_prefix, email);
   if (!key.ok()) return Lookup<UserRecord>::Unavailable(key.status().message());
-  return Get<UserRecord>(*key, config_.user_ttl_seconds,
-                         DecodeUser, EncodeUser,
+  return Get<UserRecord>(*key, config_.user_ttl_seconds, DecodeUser, EncodeUser,
                          [&] { return origin_->FindUser(email); });
 }
 
 Lookup<FileRecord> CachedRecordStore::FindFile(const std::string& file_id) {
-  return Get<FileRecord>(FileCacheKey(config_.key_prefix, file_id),
-                         config_.file_ttl_seconds, DecodeFile, EncodeFile,
-                         [&] { return origin_->FindFile(file_id); });
+  return Get<FileRecord>(FileCacheKey(config_.key_prefix, file_id), config_.file_ttl_seconds,
+                         DecodeFile, EncodeFile, [&] { return origin_->FindFile(file_id); });
 }
 
 }  // namespace mediagate

@@ -38,8 +38,7 @@ class CachedRecordStore : public RecordStore {
 
  private:
   template <typename T>
-  Lookup<T> Get(const std::string& key, int64_t ttl,
-                Lookup<T> (*decode)(const std::string&),
+  Lookup<T> Get(const std::string& key, int64_t ttl, Lookup<T> (*decode)(const std::string&),
                 std::optional<std::string> (*encode)(const T*),
                 const std::function<Lookup<T>()>& query);
 

@@ -20,8 +20,7 @@ class KeyValueCache {
   // kHit with *value set, kMiss, or kError when the cache cannot answer.
   virtual GetState Get(const std::string& key, std::string* value) = 0;
   // Stores `value` for `ttl_seconds`; false when the cache cannot store.
-  virtual bool Set(const std::string& key, const std::string& value,
-                   int64_t ttl_seconds) = 0;
+  virtual bool Set(const std::string& key, const std::string& value, int64_t ttl_seconds) = 0;
   // Removes `keys`; the number removed, or Unavailable.
   virtual Status Delete(const std::vector<std::string>& keys, int64_t* removed) = 0;
 };

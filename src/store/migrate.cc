@@ -31,9 +31,9 @@ Status Migrate(const DatabaseConfig& config, std::string* report) {
           "CREATE TABLE IF NOT EXISTS mediagate_schema_migrations ("
           " version integer PRIMARY KEY, name text NOT NULL,"
           " applied_at timestamptz NOT NULL DEFAULT now())");
-      const pqxx::result done = tx.exec(
-          "SELECT 1 FROM mediagate_schema_migrations WHERE version = " +
-          std::to_string(m.version));
+      const pqxx::result done =
+          tx.exec("SELECT 1 FROM mediagate_schema_migrations WHERE version = " +
+                  std::to_string(m.version));
       if (!done.empty()) {
         tx.commit();
         continue;

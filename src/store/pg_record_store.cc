@@ -1,10 +1,10 @@
 // PgRecordStore: libpqxx adapter.
 #include "store/pg_record_store.h"
 
+#include <pqxx/pqxx>
+
 #include "base/first_line.h"
 #include "config/conninfo.h"
-
-#include <pqxx/pqxx>
 
 namespace mediagate {
 namespace {
@@ -32,8 +32,6 @@ Lookup<T> Classify(const std::exception& e, bool* drop) {
 }
 
 }  // namespace
-
-
 
 PgRecordStore::PgRecordStore(const DatabaseConfig& config, std::vector<std::string> field_names)
     : config_(config),
@@ -66,7 +64,7 @@ std::string PgRecordStore::Connect() {
 
 template <typename T, typename RowToRecord>
 Lookup<T> PgRecordStore::Query(const char* statement, const char* query_name,
-                             const std::string& param, RowToRecord to_record) {
+                               const std::string& param, RowToRecord to_record) {
   if (std::string err = Connect(); !err.empty()) return Lookup<T>::Unavailable(err);
   bool drop = false;
   Lookup<T> out;

@@ -12,15 +12,14 @@
 #define MEDIAGATE_PG_DIRECTORY_H_
 
 #include <memory>
+#include <pqxx/connection>
 #include <string>
 #include <vector>
 
 #include "base/backoff.h"
-#include "mediagate/record_store.h"
 #include "mediagate/config.h"
+#include "mediagate/record_store.h"
 #include "mediagate/result.h"
-
-#include <pqxx/connection>
 
 namespace mediagate {
 

@@ -93,7 +93,8 @@ Lookup<UserRecord> DecodeUser(const std::string& value) {
 
 Lookup<FileRecord> DecodeFile(const std::string& value) {
   return Decode<FileRecord>(value, [](const json& j) {
-    return FileRecord{j.at("object_key").get<std::string>(), j.at("version").get<std::string>()};
+    return FileRecord{j.at("object_key").get<std::string>(),
+                      j.at("version").get<std::string>()};
   });
 }
 

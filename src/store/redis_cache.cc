@@ -41,8 +41,8 @@ bool RedisCache::Connect() {
     const size_t colon = a.rfind(':');
     std::string host = a.substr(0, colon);
     if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-    ctx_ = redisConnectWithTimeout(host.c_str(), std::stoi(a.substr(colon + 1)),
-                                   connect_timeout);
+    ctx_ =
+        redisConnectWithTimeout(host.c_str(), std::stoi(a.substr(colon + 1)), connect_timeout);
   }
   if (ctx_ == nullptr || ctx_->err != 0) {
     Drop(ctx_ == nullptr ? "cannot allocate redis context"
@@ -77,14 +77,12 @@ redisReply* RedisCache::Command(const std::vector<std::string>& args) {
   auto* reply = static_cast<redisReply*>(
       redisCommandArgv(ctx_, static_cast<int>(args.size()), argv.data(), lens.data()));
   if (reply == nullptr) {
-    Drop(std::string("redis ") + args[0] + ": " +
-         (ctx_->err != 0 ? ctx_->errstr : "no reply"));
+    Drop(std::string("redis ") + args[0] + ": " + (ctx_->err != 0 ? ctx_->errstr : "no reply"));
     return nullptr;
   }
   if (reply->type == REDIS_REPLY_ERROR) {
     // Never echo the arguments: AUTH carries the password.
-    Drop(std::string("redis ") + args[0] + " error: " +
-         std::string(reply->str, reply->len));
+    Drop(std::string("redis ") + args[0] + " error: " + std::string(reply->str, reply->len));
     freeReplyObject(reply);
     return nullptr;
   }
@@ -106,8 +104,7 @@ KeyValueCache::GetState RedisCache::Get(const std::string& key, std::string* val
   return state;
 }
 
-bool RedisCache::Set(const std::string& key, const std::string& value,
-                     int64_t ttl_seconds) {
+bool RedisCache::Set(const std::string& key, const std::string& value, int64_t ttl_seconds) {
   if (!Connect()) return false;
   redisReply* r = Command({"SET", key, value, "EX", std::to_string(ttl_seconds)});
   if (r == nullptr) return false;

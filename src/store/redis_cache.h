@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "base/backoff.h"
-#include "store/key_value_cache.h"
 #include "mediagate/config.h"
+#include "store/key_value_cache.h"
 
 struct redisContext;
 struct redisReply;

@@ -1,16 +1,17 @@
 // DjangoClock: wall-clock arithmetic with cctz.
 #include "token/django_clock.h"
 
-#include <chrono>
-
 #include <cctz/civil_time.h>
+
+#include <chrono>
 
 namespace mediagate {
 namespace {
 
 cctz::civil_second WallTime(const cctz::time_zone& zone, int64_t unix_seconds) {
-  const auto instant = std::chrono::time_point_cast<cctz::seconds>(
-      std::chrono::system_clock::from_time_t(0)) + cctz::seconds(unix_seconds);
+  const auto instant =
+      std::chrono::time_point_cast<cctz::seconds>(std::chrono::system_clock::from_time_t(0)) +
+      cctz::seconds(unix_seconds);
   return cctz::convert(instant, zone);
 }
 

@@ -6,10 +6,10 @@
 #ifndef MEDIAGATE_DJANGO_CLOCK_H_
 #define MEDIAGATE_DJANGO_CLOCK_H_
 
+#include <cctz/time_zone.h>
+
 #include <cstdint>
 #include <string>
-
-#include <cctz/time_zone.h>
 
 #include "mediagate/result.h"
 

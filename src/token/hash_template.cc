@@ -66,8 +66,7 @@ Result<HashTemplate> HashTemplate::Parse(std::string_view text) {
   return t;
 }
 
-Status HashTemplate::Render(const FieldMap& fields, int64_t ts,
-                            std::string* out) const {
+Status HashTemplate::Render(const FieldMap& fields, int64_t ts, std::string* out) const {
   for (const Part& part : parts_) {
     switch (part.kind) {
       case Part::Kind::kLiteral:

@@ -5,10 +5,10 @@
 
 #include "base/base36.h"
 #include "base/crypto.h"
+#include "mediagate/config.h"
 #include "token/django_clock.h"
 #include "token/hash_template.h"
 #include "token/token_shape.h"
-#include "mediagate/config.h"
 
 namespace mediagate {
 namespace {
@@ -98,9 +98,12 @@ Result<TokenGenerator> TokenGenerator::Create(const TokenConfig& config) {
   const HashAlgorithm algorithm =
       config.algorithm == "sha1" ? HashAlgorithm::kSha1 : HashAlgorithm::kSha256;
 
-  auto impl = std::unique_ptr<Impl>(new Impl{std::move(*tmpl), std::move(*clock),
+  auto impl = std::unique_ptr<Impl>(new Impl{std::move(*tmpl),
+                                             std::move(*clock),
                                              config.timeout_seconds,
-                                             config.accept_legacy, {}, {}});
+                                             config.accept_legacy,
+                                             {},
+                                             {}});
   std::vector<const Secret*> secrets{&config.secret};
   for (const Secret& s : config.fallback_secrets) secrets.push_back(&s);
   for (const Secret* s : secrets) {
@@ -120,8 +123,7 @@ const std::vector<std::string>& TokenGenerator::field_names() const {
   return impl_->hash_template.field_names();
 }
 
-Result<std::string> TokenGenerator::Make(const FieldMap& fields,
-                                         int64_t unix_now) const {
+Result<std::string> TokenGenerator::Make(const FieldMap& fields, int64_t unix_now) const {
   const int64_t ts = impl_->clock.SecondsSince2001(unix_now);
   if (ts < 0) return Status::InvalidArgument("instant is before 2001-01-01");
   std::string value;

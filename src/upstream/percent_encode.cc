@@ -8,8 +8,8 @@ void PercentEncode(std::string_view text, bool keep_slash, std::string* out) {
   for (char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
     const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-                            c == '_' || c == '~' || (keep_slash && c == '/');
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+                            c == '~' || (keep_slash && c == '/');
     if (unreserved) {
       out->push_back(ch);
     } else {

@@ -1,16 +1,16 @@
 // Presigner: SigV4 canonical request, string to sign, and URL assembly.
 #include "mediagate/presigner.h"
 
+#include <cctz/time_zone.h>
+#include <utf8.h>
+
 #include <cctype>
 #include <chrono>
 #include <regex>
 
-#include <cctz/time_zone.h>
-#include <utf8.h>
-
-#include "upstream/percent_encode.h"
 #include "base/crypto.h"
 #include "mediagate/config.h"
+#include "upstream/percent_encode.h"
 #include "upstream/sigv4_key_cache.h"
 
 namespace mediagate {
@@ -32,8 +32,7 @@ Result<Endpoint> ParseEndpoint(const std::string& text) {
   std::smatch m;
   if (!std::regex_match(text, m, kEndpoint)) {
     return Status::InvalidArgument(
-        "storage.endpoint: must be http(s)://host[:port] with no path, got \"" +
-        text + "\"");
+        "storage.endpoint: must be http(s)://host[:port] with no path, got \"" + text + "\"");
   }
   Endpoint e{m[1], m[2], m[3]};
   if (!e.port.empty()) {
@@ -41,8 +40,7 @@ Result<Endpoint> ParseEndpoint(const std::string& text) {
     if (port < 1 || port > 65535) {
       return Status::InvalidArgument("storage.endpoint: port out of range");
     }
-    e.default_port =
-        (e.scheme == "http" && port == 80) || (e.scheme == "https" && port == 443);
+    e.default_port = (e.scheme == "http" && port == 80) || (e.scheme == "https" && port == 443);
   }
   return e;
 }
@@ -78,11 +76,10 @@ Result<int64_t> ParseAmzDate(std::string_view text) {
   std::chrono::system_clock::time_point tp;
   const std::string s(text);
   // cctz::parse normalises 20250230 to March; a round trip rejects that.
-  if (s.size() != 16 ||
-      !cctz::parse("%E4Y%m%dT%H%M%SZ", s, cctz::utc_time_zone(), &tp) ||
+  if (s.size() != 16 || !cctz::parse("%E4Y%m%dT%H%M%SZ", s, cctz::utc_time_zone(), &tp) ||
       cctz::format("%Y%m%dT%H%M%SZ", tp, cctz::utc_time_zone()) != s) {
-    return Status::InvalidArgument("expected a UTC time like 20250102T030405Z, got \"" +
-                                   s + "\"");
+    return Status::InvalidArgument("expected a UTC time like 20250102T030405Z, got \"" + s +
+                                   "\"");
   }
   return static_cast<int64_t>(std::chrono::system_clock::to_time_t(tp));
 }
@@ -109,8 +106,7 @@ Result<Presigner> Presigner::Create(const StorageConfig& config) {
   if (!endpoint.ok()) return endpoint.status();
   const bool virtual_host = config.addressing == "virtual";
   if (!virtual_host && config.addressing != "path") {
-    return Status::InvalidArgument(
-        "storage.addressing: must be \"virtual\" or \"path\"");
+    return Status::InvalidArgument("storage.addressing: must be \"virtual\" or \"path\"");
   }
   Status s = ValidateBucket(config.bucket, virtual_host);
   if (!s.ok()) return s;
@@ -138,21 +134,21 @@ Result<Presigner> Presigner::Create(const StorageConfig& config) {
   std::string host = endpoint->host;
   if (virtual_host) host = config.bucket + "." + host;
   std::string host_header = host;
-  for (char& c : host_header) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : host_header)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (!endpoint->port.empty()) host += ":" + endpoint->port;
   if (!endpoint->default_port) host_header += ":" + std::to_string(std::stol(endpoint->port));
   std::string token;
   PercentEncode(config.session_token.Reveal(), false, &token);
   auto impl = std::unique_ptr<Impl>(new Impl{
       endpoint->scheme + "://" + host, host_header,
-      virtual_host ? std::string() : "/" + config.bucket, config.region,
-      config.access_key_id, std::move(token),
-      SigV4KeyCache(config.secret_access_key.Reveal(), config.region)});
+      virtual_host ? std::string() : "/" + config.bucket, config.region, config.access_key_id,
+      std::move(token), SigV4KeyCache(config.secret_access_key.Reveal(), config.region)});
   return Presigner(std::move(impl));
 }
 
-Result<std::string> Presigner::Presign(HttpMethod method, std::string_view key,
-                                       int64_t unix_at, int64_t expires_seconds) {
+Result<std::string> Presigner::Presign(HttpMethod method, std::string_view key, int64_t unix_at,
+                                       int64_t expires_seconds) {
   if (key.empty() || key.size() > kMaxKeyBytes) {
     return Status::InvalidArgument("object key must be 1-1024 bytes");
   }
@@ -173,8 +169,8 @@ Result<std::string> Presigner::Presign(HttpMethod method, std::string_view key,
 
   // The same parameters twice: sorted by name for signing (Security-Token
   // sorts before SignedHeaders), in botocore's order for the URL.
-  const std::string common = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" +
-                             credential + "&X-Amz-Date=" + date +
+  const std::string common = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + credential +
+                             "&X-Amz-Date=" + date +
                              "&X-Amz-Expires=" + std::to_string(expires_seconds);
   const std::string token = impl_->session_token.empty()
                                 ? std::string()
@@ -188,15 +184,14 @@ Result<std::string> Presigner::Presign(HttpMethod method, std::string_view key,
       "\nhost:" + impl_->host_header + "\n\nhost\nUNSIGNED-PAYLOAD";
   auto request_hash = Digest(HashAlgorithm::kSha256, canonical_request);
   if (!request_hash.ok()) return request_hash.status();
-  const std::string string_to_sign = "AWS4-HMAC-SHA256\n" + date + "\n" + scope +
-                                     "\n" + HexEncode(*request_hash);
+  const std::string string_to_sign =
+      "AWS4-HMAC-SHA256\n" + date + "\n" + scope + "\n" + HexEncode(*request_hash);
   const HmacKey* signing_key = impl_->keys.KeyFor(day);
   std::string signature;
   if (signing_key == nullptr || !signing_key->Sign(string_to_sign, &signature)) {
     return Status::Internal("SigV4 signing failed");
   }
-  return impl_->origin + path + "?" + query +
-         "&X-Amz-Signature=" + HexEncode(signature);
+  return impl_->origin + path + "?" + query + "&X-Amz-Signature=" + HexEncode(signature);
 }
 
 }  // namespace mediagate

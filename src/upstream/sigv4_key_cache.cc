@@ -22,8 +22,7 @@ const HmacKey* SigV4KeyCache::KeyFor(const std::string& day) {
   if (key_ && day == day_) return &*key_;
   key_.reset();
   std::string k_date, k_region, k_service, k_signing;
-  const bool ok = Chain(aws4_secret_, day, &k_date) &&
-                  Chain(k_date, region_, &k_region) &&
+  const bool ok = Chain(aws4_secret_, day, &k_date) && Chain(k_date, region_, &k_region) &&
                   Chain(k_region, "s3", &k_service) &&
                   Chain(k_service, "aws4_request", &k_signing);
   if (ok) {

@@ -3,9 +3,9 @@
 // percent-encoded, to its URL, and nginx decodes it back to the file path.
 #include <utf8.h>
 
-#include "upstream/percent_encode.h"
 #include "mediagate/config.h"
 #include "mediagate/upstream.h"
+#include "upstream/percent_encode.h"
 #include "upstream/storage.h"
 
 namespace mediagate {
@@ -19,9 +19,8 @@ class LocalUpstream : public Upstream {
     const std::string& key = file.object_key;
     // No way out of the media directory: no empty, absolute or dot segments.
     if (key.empty() || key.size() > 1024 || key.front() == '/' ||
-        !utf8::is_valid(key.begin(), key.end()) || key == ".." ||
-        key.find("../") == 0 || key.find("/../") != std::string::npos ||
-        key.find("//") != std::string::npos ||
+        !utf8::is_valid(key.begin(), key.end()) || key == ".." || key.find("../") == 0 ||
+        key.find("/../") != std::string::npos || key.find("//") != std::string::npos ||
         (key.size() >= 3 && key.compare(key.size() - 3, 3, "/..") == 0)) {
       return Status::InvalidArgument("object key cannot be served from a directory");
     }

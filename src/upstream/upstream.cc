@@ -13,8 +13,8 @@ Result<std::unique_ptr<Upstream>> MakeUpstream(const StorageConfig& config) {
 }
 
 Result<std::string> ObjectCacheKey(const std::string& scope, const FileRecord& file) {
-  auto digest = Digest(HashAlgorithm::kSha256,
-                       scope + "\n" + file.object_key + "\n" + file.version);
+  auto digest =
+      Digest(HashAlgorithm::kSha256, scope + "\n" + file.object_key + "\n" + file.version);
   if (!digest.ok()) return digest.status().Annotate("cache key");
   return HexEncode(*digest).substr(0, 32);
 }

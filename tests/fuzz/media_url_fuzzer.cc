@@ -16,8 +16,7 @@
 namespace {
 
 bool Clean(std::string_view s) {
-  return s.find("..") == std::string_view::npos &&
-         std::none_of(s.begin(), s.end(), [](char c) {
+  return s.find("..") == std::string_view::npos && std::none_of(s.begin(), s.end(), [](char c) {
            const auto u = static_cast<unsigned char>(c);
            return c == '%' || c == '/' || u < 0x20 || u == 0x7f;
          });
@@ -27,8 +26,7 @@ bool Clean(std::string_view s) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view uri(reinterpret_cast<const char*>(data), size);
-  const mediagate::UrlParseResult r =
-      mediagate::ParseMediaUri(uri, "/premium_media", 2048);
+  const mediagate::UrlParseResult r = mediagate::ParseMediaUri(uri, "/premium_media", 2048);
   if (r.ok()) {
     const auto& req = r.request;
     // Invariants of an accepted URI.

@@ -3,17 +3,16 @@
 // the wait and the delay.
 #include "base/backoff.h"
 
-#include <chrono>
-
 #include <gtest/gtest.h>
+
+#include <chrono>
 
 namespace mediagate {
 namespace {
 
 using std::chrono::milliseconds;
 
-const Backoff::Clock::time_point kT0 =
-    Backoff::Clock::time_point() + std::chrono::hours(1);
+const Backoff::Clock::time_point kT0 = Backoff::Clock::time_point() + std::chrono::hours(1);
 
 TEST(BackoffTest, ReadyInitially) {
   Backoff backoff(milliseconds(100), milliseconds(5000));

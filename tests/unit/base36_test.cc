@@ -4,11 +4,11 @@
 // rejecting everything else, plus a round trip over assorted values.
 #include "base/base36.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <limits>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "test_util.h"
 
@@ -34,9 +34,7 @@ TEST(Base36Test, AcceptsCanonicalSpellings) {
   EXPECT_EQ(CanonicalBase36ToInt("1y2p0ij32e8e7"), kInt64Max);
 }
 
-TEST(Base36Test, RejectsEmpty) {
-  EXPECT_EQ(CanonicalBase36ToInt(""), std::nullopt);
-}
+TEST(Base36Test, RejectsEmpty) { EXPECT_EQ(CanonicalBase36ToInt(""), std::nullopt); }
 
 TEST(Base36Test, RejectsUppercase) {
   ExpectAllRejected(CanonicalBase36ToInt, {"CIZF6T", "cizF6t", "Z"});
@@ -53,20 +51,19 @@ TEST(Base36Test, RejectsMoreThan13Digits) {
 
 TEST(Base36Test, RejectsOverflow) {
   // The first is INT64_MAX + 1.
-  ExpectAllRejected(CanonicalBase36ToInt,
-                    {"1y2p0ij32e8e8", "zzzzzzzzzzzzz", "1y2p0ij32e8f0"});
+  ExpectAllRejected(CanonicalBase36ToInt, {"1y2p0ij32e8e8", "zzzzzzzzzzzzz", "1y2p0ij32e8f0"});
 }
 
 TEST(Base36Test, RejectsSignsSpacesAndPunctuation) {
   ExpectAllRejected(CanonicalBase36ToInt,
-                    {"-1", "+1", " 1", "1 ", "c izf6t", "ci_zf6t", "ciz!6t", "1.0", "\t1",
-                     "-0", std::string("1\0", 2)});
+                    {"-1", "+1", " 1", "1 ", "c izf6t", "ci_zf6t", "ciz!6t", "1.0", "\t1", "-0",
+                     std::string("1\0", 2)});
 }
 
 TEST(Base36Test, RoundTrip) {
-  for (int64_t v : {int64_t{0}, int64_t{1}, int64_t{35}, int64_t{36},
-                    int64_t{1295}, int64_t{1296}, int64_t{757479845},
-                    int64_t{3153600000}, kInt64Max - 1, kInt64Max}) {
+  for (int64_t v :
+       {int64_t{0}, int64_t{1}, int64_t{35}, int64_t{36}, int64_t{1295}, int64_t{1296},
+        int64_t{757479845}, int64_t{3153600000}, kInt64Max - 1, kInt64Max}) {
     SCOPED_TRACE(v);
     EXPECT_EQ(CanonicalBase36ToInt(IntToBase36(v)), v);
   }

@@ -4,9 +4,9 @@
 // trailing bits, so that each decoded value has exactly one accepted spelling.
 #include "base/base64url.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "test_util.h"
 
@@ -45,8 +45,7 @@ TEST(Base64UrlTest, RoundTripsAllByteValues) {
   // Every prefix length exercises all three tail shapes, including NUL bytes.
   for (size_t n = 0; n <= all.size(); ++n) {
     const std::string prefix = all.substr(0, n);
-    ASSERT_EQ(Base64UrlDecode(Base64UrlEncode(prefix)), prefix)
-        << "length " << n;
+    ASSERT_EQ(Base64UrlDecode(Base64UrlEncode(prefix)), prefix) << "length " << n;
   }
 }
 

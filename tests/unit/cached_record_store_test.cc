@@ -4,16 +4,16 @@
 // entries and TTLs written, and the real Metrics counters.
 #include "store/cached_record_store.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
 
-#include <gtest/gtest.h>
-
-#include "fakes.h"
-#include "mediagate/metrics.h"
 #include "base/crypto.h"
 #include "base/rate_limiter.h"
+#include "fakes.h"
+#include "mediagate/metrics.h"
 #include "store/record_codec.h"
 
 namespace mediagate {
@@ -54,8 +54,7 @@ class CachedRecordStoreTest : public ::testing::Test {
     return FileCacheKey(kPrefix, id);
   }
   bool Rendered(const std::string& line) const {
-    return metrics_->RenderPrometheus().find("\n" + line + "\n") !=
-           std::string::npos;
+    return metrics_->RenderPrometheus().find("\n" + line + "\n") != std::string::npos;
   }
 
   RedisConfig config_;

@@ -4,10 +4,10 @@
 // only from a trusted peer and only when that entry is an address.
 #include "mediagate/client_address.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace mediagate {
 namespace {
@@ -30,10 +30,9 @@ void ExpectTrust(const std::vector<std::string>& networks,
 }
 
 TEST(ClientAddressTest, CreateRejectsBadEntries) {
-  for (const char* bad :
-       {"10.0.0.0/33", "abc", "1.2.3.4/", "::1/129", "", "/8", "1.2.3.4/-1",
-        "1.2.3.4/8/9", "1.2.3.4/ 8", "1.2.3.4/0008", "1.2.3.4/x", "1.2.3",
-        "256.0.0.0/8", "10.0.0.0 /8", "fe80::1%eth0", "::1/1290"}) {
+  for (const char* bad : {"10.0.0.0/33", "abc", "1.2.3.4/", "::1/129", "", "/8", "1.2.3.4/-1",
+                          "1.2.3.4/8/9", "1.2.3.4/ 8", "1.2.3.4/0008", "1.2.3.4/x", "1.2.3",
+                          "256.0.0.0/8", "10.0.0.0 /8", "fe80::1%eth0", "::1/1290"}) {
     auto clients = ClientAddress::Create({"127.0.0.1", bad});
     ASSERT_FALSE(clients.ok()) << "accepted '" << bad << "'";
     EXPECT_EQ(clients.status().code(), Status::Code::kInvalidArgument);
@@ -44,17 +43,14 @@ TEST(ClientAddressTest, CreateRejectsBadEntries) {
 }
 
 TEST(ClientAddressTest, CreateAcceptsAddressesAndCidrs) {
-  for (const char* good :
-       {"10.0.0.0/8", "10.0.0.0/32", "0.0.0.0/0", "192.0.2.7", "::1", "::/0",
-        "2001:db8::/32", "2001:db8::1/128", "::ffff:10.0.0.0/104"}) {
+  for (const char* good : {"10.0.0.0/8", "10.0.0.0/32", "0.0.0.0/0", "192.0.2.7", "::1", "::/0",
+                           "2001:db8::/32", "2001:db8::1/128", "::ffff:10.0.0.0/104"}) {
     EXPECT_TRUE(ClientAddress::Create({good}).ok()) << good;
   }
   EXPECT_TRUE(ClientAddress::Create({}).ok());
 }
 
-TEST(ClientAddressTest, NothingTrustedByDefault) {
-  ExpectTrust({}, {}, {"127.0.0.1", "::1"});
-}
+TEST(ClientAddressTest, NothingTrustedByDefault) { ExpectTrust({}, {}, {"127.0.0.1", "::1"}); }
 
 TEST(ClientAddressTest, BareAddressesMatchExactly) {
   ExpectTrust({"192.0.2.7", "2001:db8::7"},
@@ -63,33 +59,25 @@ TEST(ClientAddressTest, BareAddressesMatchExactly) {
 }
 
 TEST(ClientAddressTest, ByteAlignedV4Prefixes) {
-  ExpectTrust({"10.0.0.0/8", "172.16.5.0/24"},
-              {"10.0.0.0", "10.255.255.255", "172.16.5.200"},
+  ExpectTrust({"10.0.0.0/8", "172.16.5.0/24"}, {"10.0.0.0", "10.255.255.255", "172.16.5.200"},
               {"11.0.0.0", "9.255.255.255", "172.16.6.1"});
 }
 
 TEST(ClientAddressTest, NonByteAlignedV4Prefix) {
-  ExpectTrust({"10.1.16.0/20"},
-              {"10.1.16.0", "10.1.20.9", "10.1.31.255"},
+  ExpectTrust({"10.1.16.0/20"}, {"10.1.16.0", "10.1.20.9", "10.1.31.255"},
               {"10.1.32.0", "10.1.15.255", "10.2.16.1"});
 }
 
 TEST(ClientAddressTest, HostBitsOfTheNetworkAreIgnored) {
-  ExpectTrust({"10.1.20.9/20"},
-              {"10.1.16.1"},
-              {"10.1.32.1"});
+  ExpectTrust({"10.1.20.9/20"}, {"10.1.16.1"}, {"10.1.32.1"});
 }
 
 TEST(ClientAddressTest, V4SlashZeroMatchesEveryV4OnlyV4) {
-  ExpectTrust({"0.0.0.0/0"},
-              {"1.2.3.4", "255.255.255.255"},
-              {"::1", "2001:db8::1"});
+  ExpectTrust({"0.0.0.0/0"}, {"1.2.3.4", "255.255.255.255"}, {"::1", "2001:db8::1"});
 }
 
 TEST(ClientAddressTest, V6SlashZeroMatchesEveryV6OnlyV6) {
-  ExpectTrust({"::/0"},
-              {"::1", "ffff::1"},
-              {"127.0.0.1"});
+  ExpectTrust({"::/0"}, {"::1", "ffff::1"}, {"127.0.0.1"});
 }
 
 TEST(ClientAddressTest, V6Prefixes) {
@@ -114,13 +102,10 @@ TEST(ClientAddressTest, UntrustedPeerIgnoresHeader) {
 TEST(ClientAddressTest, TrustedPeerUsesLastHeaderEntry) {
   const ClientAddress clients = MustCreate({"10.0.0.0/8", "::1"});
   EXPECT_EQ(clients.Resolve("10.0.0.1", "198.51.100.1"), "198.51.100.1");
-  EXPECT_EQ(clients.Resolve("10.0.0.1", "1.1.1.1, 198.51.100.2"),
-            "198.51.100.2");
-  EXPECT_EQ(clients.Resolve("10.0.0.1", "1.1.1.1,198.51.100.3"),
-            "198.51.100.3");
+  EXPECT_EQ(clients.Resolve("10.0.0.1", "1.1.1.1, 198.51.100.2"), "198.51.100.2");
+  EXPECT_EQ(clients.Resolve("10.0.0.1", "1.1.1.1,198.51.100.3"), "198.51.100.3");
   EXPECT_EQ(clients.Resolve("10.0.0.1", "  198.51.100.4  "), "198.51.100.4");
-  EXPECT_EQ(clients.Resolve("10.0.0.1", "1.1.1.1,\t2001:db8::5 "),
-            "2001:db8::5");
+  EXPECT_EQ(clients.Resolve("10.0.0.1", "1.1.1.1,\t2001:db8::5 "), "2001:db8::5");
   EXPECT_EQ(clients.Resolve("::1", "1.1.1.1, 198.51.100.6"), "198.51.100.6");
 }
 

@@ -3,6 +3,7 @@
 // restart (RestartPreventExitStatus=2); a busy address exits 4, "failed".
 // Runs the real binary (MEDIAGATE_BINARY) with a minimal valid config.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,8 +15,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "test_util.h"
 
@@ -42,13 +41,14 @@ class ServeCommandTest : public ::testing::Test {
     const std::string config = dir_ + "/mediagate.toml";
     const std::string log = dir_ + "/serve.log";
     std::vector<std::string> args = {MEDIAGATE_BINARY, "serve", "--config", config,
-                                     "--workers", "1", "--listen", address};
+                                     "--workers",      "1",     "--listen", address};
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
     pid_t pid = -1;
     const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);

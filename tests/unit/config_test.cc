@@ -7,6 +7,8 @@
 // never contains a secret. Files live in a per-test mkdtemp directory.
 #include "mediagate/config.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -15,9 +17,6 @@
 #include <map>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 namespace mediagate {
 namespace {
@@ -42,8 +41,7 @@ class ConfigTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // Writes `content` to dir_/name with `mode`; returns the path.
-  std::string Write(const std::string& name, const std::string& content,
-                    mode_t mode = 0600) {
+  std::string Write(const std::string& name, const std::string& content, mode_t mode = 0600) {
     const std::string path = dir_ + "/" + name;
     std::ofstream(path, std::ios::binary) << content;
     chmod(path.c_str(), mode);
@@ -55,8 +53,8 @@ class ConfigTest : public ::testing::Test {
     return "[token]\nsecret_file = \"" + token_secret_ + "\"\n" + extra;
   }
   std::string S3Section(const std::string& extra = "") const {
-    return "[storage]\nbackend = \"s3\"\nsecret_access_key_file = \"" +
-           s3_secret_ + "\"\n" + extra;
+    return "[storage]\nbackend = \"s3\"\nsecret_access_key_file = \"" + s3_secret_ + "\"\n" +
+           extra;
   }
 
   Result<Config> Load(const std::string& toml) {
@@ -89,8 +87,7 @@ TEST_F(ConfigTest, MinimalConfigGetsDefaults) {
   EXPECT_EQ(config->token.secret.Reveal(), "SUPERSECRET-token-123");
   EXPECT_EQ(config->token.secret.source(), "file " + token_secret_);
   EXPECT_TRUE(config->token.fallback_secrets.empty());
-  EXPECT_EQ(config->token.key_salt,
-            "django.contrib.auth.tokens.PasswordResetTokenGenerator");
+  EXPECT_EQ(config->token.key_salt, "django.contrib.auth.tokens.PasswordResetTokenGenerator");
   EXPECT_EQ(config->token.algorithm, "sha256");
   EXPECT_FALSE(config->token.accept_legacy);
   EXPECT_EQ(config->token.hash_value, "{id}{is_paysubscribed}{uuid}{status}");
@@ -106,44 +103,29 @@ TEST_F(ConfigTest, MinimalConfigGetsDefaults) {
 
 TEST_F(ConfigTest, ErrorsAreOneLineNamingTheKey) {
   const std::string local = kLocal;
-  ExpectError(TokenSection() + local + "[tokens]\nx = 1\n",
-              ": tokens: unknown section");
-  ExpectError(TokenSection("secert_file = \"x\"\n") + local,
-              "token.secert_file");
+  ExpectError(TokenSection() + local + "[tokens]\nx = 1\n", ": tokens: unknown section");
+  ExpectError(TokenSection("secert_file = \"x\"\n") + local, "token.secert_file");
   ExpectError(TokenSection("algorithm = 5\n") + local, "token.algorithm");
   ExpectError(TokenSection("algorithm = \"md5\"\n") + local, "token.algorithm");
-  ExpectError(TokenSection("timeout_seconds = -1\n") + local,
-              "token.timeout_seconds");
-  ExpectError(TokenSection("time_zone = \"Not/AZone\"\n") + local,
-              "token.time_zone");
-  ExpectError(TokenSection("hash_value = \"{id\"\n") + local,
-              "token.hash_value");
+  ExpectError(TokenSection("timeout_seconds = -1\n") + local, "token.timeout_seconds");
+  ExpectError(TokenSection("time_zone = \"Not/AZone\"\n") + local, "token.time_zone");
+  ExpectError(TokenSection("hash_value = \"{id\"\n") + local, "token.hash_value");
   ExpectError(TokenSection() + S3Section(), "storage.access_key_id");
-  ExpectError(TokenSection() +
-                  S3Section("access_key_id = \"AK\"\nendpoint = \"ftp://x\"\n"),
+  ExpectError(TokenSection() + S3Section("access_key_id = \"AK\"\nendpoint = \"ftp://x\"\n"),
               "storage.endpoint");
-  ExpectError(TokenSection() +
-                  S3Section("access_key_id = \"AK\"\nexpires_seconds = 0\n"),
+  ExpectError(TokenSection() + S3Section("access_key_id = \"AK\"\nexpires_seconds = 0\n"),
               "storage.expires_seconds");
-  ExpectError(
-      TokenSection() +
-          S3Section("access_key_id = \"AK\"\nexpires_seconds = 604801\n"),
-      "storage.expires_seconds");
-  ExpectError(TokenSection() + local + "[url]\nprefix = \"premium\"\n",
-              "url.prefix");
-  ExpectError(TokenSection() + local + "[url]\nprefix = \"/p/\"\n",
-              "url.prefix");
+  ExpectError(TokenSection() + S3Section("access_key_id = \"AK\"\nexpires_seconds = 604801\n"),
+              "storage.expires_seconds");
+  ExpectError(TokenSection() + local + "[url]\nprefix = \"premium\"\n", "url.prefix");
+  ExpectError(TokenSection() + local + "[url]\nprefix = \"/p/\"\n", "url.prefix");
   ExpectError("token = 5\n", ": token: must be a table");
-  ExpectError(TokenSection("hash_value = \"{ts}\"\n") + local,
-              "token.hash_value");
+  ExpectError(TokenSection("hash_value = \"{ts}\"\n") + local, "token.hash_value");
   ExpectError(TokenSection("key_salt = \"\"\n") + local, "token.key_salt");
-  ExpectError(
-      TokenSection("fallback_secret_files = [\"" + dir_ + "/none\"]\n") + local,
-      "token.fallback_secret_files[0]");
-  ExpectError(TokenSection() + local + "local_url = \"/media\"\n",
-              "storage.local_url");
-  ExpectError(TokenSection() + local + "[url]\nmax_uri_bytes = 10\n",
-              "url.max_uri_bytes");
+  ExpectError(TokenSection("fallback_secret_files = [\"" + dir_ + "/none\"]\n") + local,
+              "token.fallback_secret_files[0]");
+  ExpectError(TokenSection() + local + "local_url = \"/media\"\n", "storage.local_url");
+  ExpectError(TokenSection() + local + "[url]\nmax_uri_bytes = 10\n", "url.max_uri_bytes");
 }
 
 TEST_F(ConfigTest, MissingSecretFile) {
@@ -162,8 +144,7 @@ TEST_F(ConfigTest, MissingSecretFile) {
 TEST_F(ConfigTest, SecretFileIsDirectory) {
   auto config = Load("[token]\nsecret_file = \"" + dir_ + "\"\n" + kLocal);
   ASSERT_FALSE(config.ok());
-  EXPECT_THAT(config.status().message(),
-              StartsWith(path_ + ": token.secret_file"));
+  EXPECT_THAT(config.status().message(), StartsWith(path_ + ": token.secret_file"));
   EXPECT_THAT(config.status().message(), HasSubstr(dir_));
 }
 
@@ -173,8 +154,7 @@ TEST_F(ConfigTest, EmptySecretFile) {
     const std::string empty = Write("empty", content, 0600);
     auto config = Load("[token]\nsecret_file = \"" + empty + "\"\n");
     ASSERT_FALSE(config.ok());
-    EXPECT_THAT(config.status().message(),
-                StartsWith(path_ + ": token.secret_file"));
+    EXPECT_THAT(config.status().message(), StartsWith(path_ + ": token.secret_file"));
     EXPECT_THAT(config.status().message(), HasSubstr("empty"));
   }
 }
@@ -189,8 +169,7 @@ TEST_F(ConfigTest, SyntaxErrorIsFileColonLine) {
 
 TEST_F(ConfigTest, EnvTokenSecretWinsOverFile) {
   env_["MEDIAGATE_TOKEN_SECRET"] = "from-env";
-  auto config =
-      Load("[token]\nsecret_file = \"" + dir_ + "/missing\"\n" + kLocal);
+  auto config = Load("[token]\nsecret_file = \"" + dir_ + "/missing\"\n" + kLocal);
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_EQ(config->token.secret.Reveal(), "from-env");
   EXPECT_EQ(config->token.secret.source(), "env MEDIAGATE_TOKEN_SECRET");
@@ -242,14 +221,11 @@ TEST_F(ConfigTest, WorldReadableSecretWarns) {
 }
 
 TEST_F(ConfigTest, EffectiveConfigRedactsSecrets) {
-  const std::string session =
-      Write("session", "SUPERSECRET-session-789\n", 0600);
-  const std::string fallback =
-      Write("fallback", "SUPERSECRET-fallback-000\n", 0600);
+  const std::string session = Write("session", "SUPERSECRET-session-789\n", 0600);
+  const std::string fallback = Write("fallback", "SUPERSECRET-fallback-000\n", 0600);
   auto config =
       Load(TokenSection("fallback_secret_files = [\"" + fallback + "\"]\n") +
-           S3Section("access_key_id = \"AKID\"\nsession_token_file = \"" +
-                     session + "\"\n"));
+           S3Section("access_key_id = \"AKID\"\nsession_token_file = \"" + session + "\"\n"));
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_EQ(config->token.fallback_secrets.size(), 1u);
   EXPECT_EQ(config->storage.session_token.Reveal(), "SUPERSECRET-session-789");

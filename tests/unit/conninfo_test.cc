@@ -7,11 +7,11 @@
 // itself, so quoting mistakes show up as wrong values.
 #include "config/conninfo.h"
 
-#include <map>
-#include <string>
-
 #include <gtest/gtest.h>
 #include <postgresql/libpq-fe.h>
+
+#include <map>
+#include <string>
 
 #include "mediagate/config.h"
 
@@ -24,8 +24,7 @@ std::map<std::string, std::string> Parse(const std::string& conninfo) {
   char* err = nullptr;
   PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &err);
   if (options == nullptr) {
-    ADD_FAILURE() << "libpq cannot parse: " << conninfo << ": "
-                  << (err != nullptr ? err : "");
+    ADD_FAILURE() << "libpq cannot parse: " << conninfo << ": " << (err != nullptr ? err : "");
     if (err != nullptr) PQfreemem(err);
     return out;
   }
@@ -45,8 +44,7 @@ std::map<std::string, std::string> Build(const DatabaseConfig& config) {
 
 size_t Count(const std::string& s, const std::string& part) {
   size_t n = 0;
-  for (size_t pos = s.find(part); pos != std::string::npos;
-       pos = s.find(part, pos + 1)) {
+  for (size_t pos = s.find(part); pos != std::string::npos; pos = s.find(part, pos + 1)) {
     ++n;
   }
   return n;
@@ -137,8 +135,7 @@ TEST(ConninfoTest, OptionsKeepTheUrlsOptions) {
             "-c statement_timeout=1500 -c search_path=app -c work_mem=4MB");
 
   config.url = "postgresql://db/media?options=-c%20search_path%3Dapp";
-  EXPECT_EQ(Build(config).at("options"),
-            "-c statement_timeout=1500 -c search_path=app");
+  EXPECT_EQ(Build(config).at("options"), "-c statement_timeout=1500 -c search_path=app");
 }
 
 TEST(ConninfoTest, ApplicationNameFromUrlIsKept) {
@@ -182,8 +179,8 @@ TEST(ConninfoTest, UrlPasswordIsKeptWithoutConfigPassword) {
 }
 
 TEST(ConninfoTest, BrokenUrlIsInvalidArgumentWithoutPassword) {
-  for (const char* url : {"host='unterminated", "host=db bogus",
-                          "host=db foo=bar", "password=hunter2 host='x"}) {
+  for (const char* url :
+       {"host='unterminated", "host=db bogus", "host=db foo=bar", "password=hunter2 host='x"}) {
     DatabaseConfig config;
     config.url = url;
     config.password = Secret("hunter2", "test");
@@ -199,10 +196,9 @@ TEST(ConninfoTest, BrokenUrlIsInvalidArgumentWithoutPassword) {
 // must scrub them, or a password in a broken URI reaches the Status (and from
 // there the log).
 TEST(ConninfoTest, BrokenUriDoesNotLeakItsPassword) {
-  for (const char* url : {"postgresql://mg:hunter2@[::1/media",
-                          "postgresql://mg:hunter2@[]/media",
-                          "postgresql://mg:hunter2@[::1]x/media",
-                          "postgresql://mg:hunter2@db/media?bogus=1"}) {
+  for (const char* url :
+       {"postgresql://mg:hunter2@[::1/media", "postgresql://mg:hunter2@[]/media",
+        "postgresql://mg:hunter2@[::1]x/media", "postgresql://mg:hunter2@db/media?bogus=1"}) {
     DatabaseConfig config;
     config.url = url;
     const Status failure = BuildFailure(config);

@@ -5,15 +5,14 @@
 // messages and the empty key.
 #include "base/crypto.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace mediagate {
 namespace {
 
-std::string Hmac(HashAlgorithm algorithm, const std::string& key,
-                 const std::string& data) {
+std::string Hmac(HashAlgorithm algorithm, const std::string& key, const std::string& data) {
   auto hmac = HmacKey::Create(algorithm, key);
   EXPECT_TRUE(hmac.ok()) << hmac.status().ToString();
   if (!hmac.ok()) return "";
@@ -38,21 +37,18 @@ TEST(CryptoTest, Sha256OfAbc) {
   auto d = Digest(HashAlgorithm::kSha256, "abc");
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->size(), 32u);
-  EXPECT_EQ(HexEncode(*d),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(HexEncode(*d), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(CryptoTest, Sha256OfEmpty) {
   auto d = Digest(HashAlgorithm::kSha256, "");
   ASSERT_TRUE(d.ok());
-  EXPECT_EQ(HexEncode(*d),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(HexEncode(*d), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 TEST(CryptoTest, HexEncodeIsLowercaseTwoDigitsPerByte) {
   EXPECT_EQ(HexEncode(""), "");
-  EXPECT_EQ(HexEncode(std::string("\x00\x01\x7f\x80\xab\xff", 6)),
-            "00017f80abff");
+  EXPECT_EQ(HexEncode(std::string("\x00\x01\x7f\x80\xab\xff", 6)), "00017f80abff");
 }
 
 TEST(CryptoTest, ConstantTimeEquals) {
@@ -63,10 +59,8 @@ TEST(CryptoTest, ConstantTimeEquals) {
   EXPECT_FALSE(ConstantTimeEquals("abcd", "abc"));
   EXPECT_FALSE(ConstantTimeEquals("", "a"));
   EXPECT_TRUE(ConstantTimeEquals("", ""));
-  EXPECT_TRUE(
-      ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0b", 3)));
-  EXPECT_FALSE(
-      ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0c", 3)));
+  EXPECT_TRUE(ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0b", 3)));
+  EXPECT_FALSE(ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0c", 3)));
 }
 
 TEST(CryptoTest, CleanseClears) {
@@ -79,9 +73,8 @@ TEST(CryptoTest, CleanseClears) {
 }
 
 TEST(CryptoTest, HmacSha256Rfc4231Case2) {
-  EXPECT_EQ(
-      Hmac(HashAlgorithm::kSha256, "Jefe", "what do ya want for nothing?"),
-      "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(Hmac(HashAlgorithm::kSha256, "Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 TEST(CryptoTest, HmacSha1Rfc2202Case2) {
@@ -123,15 +116,13 @@ TEST(CryptoTest, MovedKeyStillSigns) {
   HmacKey moved = std::move(*key);
   std::string mac;
   ASSERT_TRUE(moved.Sign("what do ya want for nothing?", &mac));
-  EXPECT_EQ(HexEncode(mac),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(HexEncode(mac), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 TEST(CryptoTest, EmptyKeyWorks) {
   EXPECT_EQ(Hmac(HashAlgorithm::kSha256, "", ""),
             "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
-  EXPECT_EQ(Hmac(HashAlgorithm::kSha1, "", ""),
-            "fbdb1d1b18aa6c08324b7d64b71fb76370690e1d");
+  EXPECT_EQ(Hmac(HashAlgorithm::kSha1, "", ""), "fbdb1d1b18aa6c08324b7d64b71fb76370690e1d");
 }
 
 }  // namespace

@@ -5,19 +5,19 @@
 // file lookup, so nothing about a file leaks to an unverified client.
 #include "mediagate/decider.h"
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "base/base64url.h"
 #include "base/crypto.h"
 #include "fakes.h"
-#include "test_util.h"
 #include "mediagate/config.h"
 #include "mediagate/presigner.h"
 #include "mediagate/token.h"
 #include "mediagate/upstream.h"
+#include "test_util.h"
 
 namespace mediagate {
 namespace {
@@ -75,8 +75,8 @@ class DeciderTest : public ::testing::Test {
 
   static std::string Uri(const std::string& email, const std::string& file_id,
                          const std::string& token) {
-    return "/premium_media/" + Base64UrlEncode(email) + "/" + file_id + "/" +
-           token + "/episode.mp3";
+    return "/premium_media/" + Base64UrlEncode(email) + "/" + file_id + "/" + token +
+           "/episode.mp3";
   }
 
   Decision Decide(const std::string& uri, const std::string& method = "GET") {
@@ -86,8 +86,7 @@ class DeciderTest : public ::testing::Test {
   }
 
   // A request for kFileId by `email` with a freshly minted valid token.
-  Decision DecideValid(const std::string& email = kEmail,
-                       const std::string& method = "GET") {
+  Decision DecideValid(const std::string& email = kEmail, const std::string& method = "GET") {
     return Decide(Uri(email, kFileId, TokenFor(email)), method);
   }
 
@@ -141,14 +140,11 @@ TEST_F(DeciderTest, AllowsWithS3PresignedUrl) {
   ASSERT_EQ(d.reason, Reason::kAllow) << d.detail;
   auto presigner = Presigner::Create(config_.storage);
   ASSERT_TRUE(presigner.ok()) << presigner.status().ToString();
-  auto expected =
-      presigner->Presign(HttpMethod::kGet, "shows/episode 1.mp3", kNow, 900);
+  auto expected = presigner->Presign(HttpMethod::kGet, "shows/episode 1.mp3", kNow, 900);
   ASSERT_TRUE(expected.ok());
   EXPECT_EQ(d.upstream, *expected);
   EXPECT_EQ(
-      d.upstream.rfind(
-          "https://examplebucket.s3.amazonaws.com/shows/episode%201.mp3?", 0),
-      0u)
+      d.upstream.rfind("https://examplebucket.s3.amazonaws.com/shows/episode%201.mp3?", 0), 0u)
       << d.upstream;
   EXPECT_NE(d.upstream.find("X-Amz-Date=20250102T030405Z"), std::string::npos);
   EXPECT_NE(d.upstream.find("X-Amz-Expires=900"), std::string::npos);
@@ -187,8 +183,7 @@ TEST_F(DeciderTest, DeniesMalformedUrisWithoutLookups) {
            std::string("/"),
            std::string("/other_prefix/" + b64 + "/ep1/" + token + "/a.mp3"),
            std::string("/premium_media/" + b64 + "/ep1/" + token),
-           std::string("/premium_media/" + b64 + "/ep1/" + token +
-                       "/a.mp3/extra"),
+           std::string("/premium_media/" + b64 + "/ep1/" + token + "/a.mp3/extra"),
            std::string("/premium_media/" + b64 + "=/ep1/" + token + "/a.mp3"),
            std::string("/premium_media/" + b64 + "/ep%31/" + token + "/a.mp3"),
            std::string("/premium_media/" + b64 + "/../" + token + "/a.mp3"),
@@ -246,8 +241,7 @@ TEST_F(DeciderTest, DeniesTokenAfterLinkGenerationChanges) {
 
 TEST_F(DeciderTest, DeniesExpiredToken) {
   config_.token.timeout_seconds = 60;
-  const std::string token =
-      Mint(records_.users.at(kEmail).record.fields, kNow - 3600);
+  const std::string token = Mint(records_.users.at(kEmail).record.fields, kNow - 3600);
   const Decision d = Decide(Uri(kEmail, kFileId, token));
   EXPECT_EQ(d.reason, Reason::kBadToken);
   EXPECT_EQ(d.detail, "expired");
@@ -292,8 +286,7 @@ TEST_F(DeciderTest, DeniesMissingFileAfterVerification) {
 }
 
 TEST_F(DeciderTest, DeniesObjectKeyOutsideTheMediaDirectory) {
-  records_.files[kFileId] =
-      Lookup<FileRecord>::Found(FileRecord{"../etc/passwd", "v1"});
+  records_.files[kFileId] = Lookup<FileRecord>::Found(FileRecord{"../etc/passwd", "v1"});
   const Decision d = DecideValid();
   EXPECT_EQ(d.reason, Reason::kNotFound);
   EXPECT_TRUE(d.upstream.empty());
@@ -374,19 +367,22 @@ TEST_F(DeciderTest, CreateRejectsBadTokenTemplate) {
 }
 
 TEST(ReasonNameTest, NamesEveryReason) {
-  ExpectNames(ReasonName,
-              {{Reason::kAllow, "allow"}, {Reason::kBadRequest, "bad_request"},
-               {Reason::kBadToken, "bad_token"}, {Reason::kUnknownUser, "unknown_user"},
-               {Reason::kInactive, "inactive"}, {Reason::kNotFound, "not_found"},
-               {Reason::kMethod, "method"}, {Reason::kUnavailable, "unavailable"}});
+  ExpectNames(ReasonName, {{Reason::kAllow, "allow"},
+                           {Reason::kBadRequest, "bad_request"},
+                           {Reason::kBadToken, "bad_token"},
+                           {Reason::kUnknownUser, "unknown_user"},
+                           {Reason::kInactive, "inactive"},
+                           {Reason::kNotFound, "not_found"},
+                           {Reason::kMethod, "method"},
+                           {Reason::kUnavailable, "unavailable"}});
 }
 
 // The file name is cosmetic: any accepted name, Unicode or empty, yields the
 // same upstream and cache key as the canonical one.
 TEST_F(DeciderTest, FileNameNeverChangesWhatIsServed) {
   const std::string token = TokenFor(kEmail);
-  const std::string base = "/premium_media/" + Base64UrlEncode(kEmail) + "/" +
-                           kFileId + "/" + token + "/";
+  const std::string base =
+      "/premium_media/" + Base64UrlEncode(kEmail) + "/" + kFileId + "/" + token + "/";
   const Decision canonical = Decide(base + "episode.mp3");
   ASSERT_EQ(canonical.reason, Reason::kAllow) << canonical.detail;
   for (const std::string& name :

@@ -4,9 +4,9 @@
 // midnight, and NotFound for zones that do not exist.
 #include "token/django_clock.h"
 
-#include <cstdint>
-
 #include <gtest/gtest.h>
+
+#include <cstdint>
 
 namespace mediagate {
 namespace {
@@ -35,8 +35,7 @@ TEST(DjangoClockTest, KolkataIsFiveAndAHalfHoursAhead) {
 TEST(DjangoClockTest, ChathamHasQuarterHourOffset) {
   // 2025-01-02 is summer in New Zealand: UTC+13:45.
   const DjangoClock chatham = MustCreate("Pacific/Chatham");
-  EXPECT_EQ(chatham.SecondsSince2001(kFactsInstant),
-            757479845 + 13 * 3600 + 45 * 60);
+  EXPECT_EQ(chatham.SecondsSince2001(kFactsInstant), 757479845 + 13 * 3600 + 45 * 60);
 }
 
 TEST(DjangoClockTest, NewYorkSpringForwardSkipsAnHour) {
@@ -63,8 +62,7 @@ TEST(DjangoClockTest, SecondsSinceMidnight) {
   EXPECT_EQ(utc.SecondsSinceMidnight(kUnix2001), 0);
   EXPECT_EQ(utc.SecondsSinceMidnight(kUnix2001 - 1), 86399);
   const DjangoClock kolkata = MustCreate("Asia/Kolkata");
-  EXPECT_EQ(kolkata.SecondsSinceMidnight(kFactsInstant),
-            8 * 3600 + 34 * 60 + 5);
+  EXPECT_EQ(kolkata.SecondsSinceMidnight(kFactsInstant), 8 * 3600 + 34 * 60 + 5);
   // Right after spring forward the wall clock reads 03:00:00.
   const DjangoClock ny = MustCreate("America/New_York");
   EXPECT_EQ(ny.SecondsSinceMidnight(1710054000), 3 * 3600);

@@ -4,11 +4,11 @@
 // and only strictly before paid_until + grace_seconds).
 #include "decide/entitlement.h"
 
+#include <gtest/gtest.h>
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace mediagate {
 namespace {
@@ -35,12 +35,9 @@ TEST(EntitlementTest, DefaultConfigTable) {
   const std::vector<Case> cases = {
       {"active", "active", std::nullopt, false, 0, true},
       {"trialing", "trialing", std::nullopt, false, 0, true},
-      {"active ignores a past paid_until", "active", kNow - 86400, true, 0,
-       true},
-      {"past_due without use_paid_until", "past_due", kNow + 86400, false, 0,
-       false},
-      {"canceled without use_paid_until", "canceled", kNow + 86400, false, 0,
-       false},
+      {"active ignores a past paid_until", "active", kNow - 86400, true, 0, true},
+      {"past_due without use_paid_until", "past_due", kNow + 86400, false, 0, false},
+      {"canceled without use_paid_until", "canceled", kNow + 86400, false, 0, false},
       {"past_due, paid period running", "past_due", kNow + 1, true, 0, true},
       {"past_due, paid period just ended", "past_due", kNow, true, 0, false},
       {"past_due, paid period ended", "past_due", kNow - 3600, true, 0, false},
@@ -58,9 +55,7 @@ TEST(EntitlementTest, DefaultConfigTable) {
     EntitlementConfig config;
     config.use_paid_until = c.use_paid_until;
     config.grace_seconds = c.grace_seconds;
-    EXPECT_EQ(IsEntitled(config, User(c.status, c.paid_until), kNow),
-              c.entitled)
-        << c.name;
+    EXPECT_EQ(IsEntitled(config, User(c.status, c.paid_until), kNow), c.entitled) << c.name;
   }
 }
 

@@ -69,15 +69,13 @@ class FakeCache : public KeyValueCache {
     *value = it->second;
     return GetState::kHit;
   }
-  bool Set(const std::string& key, const std::string& value,
-           int64_t ttl_seconds) override {
+  bool Set(const std::string& key, const std::string& value, int64_t ttl_seconds) override {
     sets.push_back(SetCall{key, value, ttl_seconds});
     if (error) return false;
     entries[key] = value;
     return true;
   }
-  Status Delete(const std::vector<std::string>& keys,
-                int64_t* removed) override {
+  Status Delete(const std::vector<std::string>& keys, int64_t* removed) override {
     if (error) return Status::Unavailable("fake cache down");
     *removed = 0;
     for (const std::string& key : keys) *removed += entries.erase(key);

@@ -5,11 +5,11 @@
 // naming a missing field.
 #include "token/hash_template.h"
 
-#include <string>
-#include <vector>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
 
 namespace mediagate {
 namespace {
@@ -22,8 +22,7 @@ HashTemplate MustParse(const std::string& text) {
   return std::move(t).value();
 }
 
-std::string MustRender(const HashTemplate& t, const FieldMap& fields,
-                       int64_t ts) {
+std::string MustRender(const HashTemplate& t, const FieldMap& fields, int64_t ts) {
   std::string out;
   const Status s = t.Render(fields, ts, &out);
   EXPECT_TRUE(s.ok()) << s.ToString();
@@ -32,8 +31,8 @@ std::string MustRender(const HashTemplate& t, const FieldMap& fields,
 
 TEST(HashTemplateTest, SeedTemplate) {
   const HashTemplate t = MustParse("{id}{is_paysubscribed}{uuid}{status}");
-  EXPECT_EQ(t.field_names(), (std::vector<std::string>{"id", "is_paysubscribed",
-                                                       "uuid", "status"}));
+  EXPECT_EQ(t.field_names(),
+            (std::vector<std::string>{"id", "is_paysubscribed", "uuid", "status"}));
   const FieldMap fields{{"id", "42"},
                         {"is_paysubscribed", "True"},
                         {"uuid", "0b6b8c1e"},
@@ -45,9 +44,8 @@ TEST(HashTemplateTest, SeedTemplate) {
 TEST(HashTemplateTest, TimestampIsDecimal) {
   const HashTemplate t = MustParse("{pk}{ts}{email}");
   EXPECT_EQ(t.field_names(), (std::vector<std::string>{"pk", "email"}));
-  EXPECT_EQ(
-      MustRender(t, {{"pk", "42"}, {"email", "a@example.com"}}, 757479845),
-      "42757479845a@example.com");
+  EXPECT_EQ(MustRender(t, {{"pk", "42"}, {"email", "a@example.com"}}, 757479845),
+            "42757479845a@example.com");
   EXPECT_EQ(MustRender(MustParse("{ts}"), {}, 0), "0");
 }
 
@@ -70,13 +68,12 @@ TEST(HashTemplateTest, RenderAppends) {
 TEST(HashTemplateTest, FieldNamesInFirstUseOrderWithoutDuplicates) {
   const HashTemplate t = MustParse("{b}{a}{ts}{b}{_c9}{a}{ts}");
   EXPECT_EQ(t.field_names(), (std::vector<std::string>{"b", "a", "_c9"}));
-  EXPECT_EQ(MustRender(t, {{"a", "1"}, {"b", "2"}, {"_c9", "3"}}, 5),
-            "2152315");
+  EXPECT_EQ(MustRender(t, {{"a", "1"}, {"b", "2"}, {"_c9", "3"}}, 5), "2152315");
 }
 
 TEST(HashTemplateTest, ParseErrors) {
-  for (const char* bad : {"{id", "{", "abc{", "id}", "}", "{id}}", "{}", "{1x}",
-                          "{a-b}", "{a b}", "{ id}", "{é}", "{id}{"}) {
+  for (const char* bad : {"{id", "{", "abc{", "id}", "}", "{id}}", "{}", "{1x}", "{a-b}",
+                          "{a b}", "{ id}", "{é}", "{id}{"}) {
     SCOPED_TRACE(bad);
     auto t = HashTemplate::Parse(bad);
     ASSERT_FALSE(t.ok());
@@ -88,12 +85,9 @@ TEST(HashTemplateTest, ParseErrors) {
 TEST(HashTemplateTest, ErrorMessagesSayWhatAndWhere) {
   EXPECT_THAT(HashTemplate::Parse("ab{id").status().message(),
               HasSubstr("unclosed '{' at column 3"));
-  EXPECT_THAT(HashTemplate::Parse("a}").status().message(),
-              HasSubstr("unmatched '}'"));
-  EXPECT_THAT(HashTemplate::Parse("a}").status().message(),
-              HasSubstr("column 2"));
-  EXPECT_THAT(HashTemplate::Parse("{a-b}").status().message(),
-              HasSubstr("\"a-b\""));
+  EXPECT_THAT(HashTemplate::Parse("a}").status().message(), HasSubstr("unmatched '}'"));
+  EXPECT_THAT(HashTemplate::Parse("a}").status().message(), HasSubstr("column 2"));
+  EXPECT_THAT(HashTemplate::Parse("{a-b}").status().message(), HasSubstr("\"a-b\""));
 }
 
 TEST(HashTemplateTest, MissingFieldNamed) {

@@ -4,13 +4,12 @@
 // shared block really is shared with a forked child.
 #include "mediagate/metrics.h"
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <memory>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace mediagate {
 namespace {
@@ -28,8 +27,7 @@ TEST(MetricsTest, StartsAtZero) {
   EXPECT_EQ(metrics->RedisCount(Metrics::CacheResult::kHit), 0u);
   EXPECT_EQ(metrics->WorkerRestarts(), 0u);
   const std::string text = metrics->RenderPrometheus();
-  EXPECT_TRUE(HasLine(text, "mediagate_decision_duration_seconds_count 0"))
-      << text;
+  EXPECT_TRUE(HasLine(text, "mediagate_decision_duration_seconds_count 0")) << text;
   EXPECT_TRUE(HasLine(text, "mediagate_workers 0")) << text;
 }
 
@@ -44,12 +42,9 @@ TEST(MetricsTest, CountsDecisionsPerReason) {
   EXPECT_EQ(metrics->Decisions(Reason::kUnavailable), 1u);
   EXPECT_EQ(metrics->Decisions(Reason::kNotFound), 0u);
   const std::string text = metrics->RenderPrometheus();
-  EXPECT_TRUE(HasLine(text, "mediagate_decisions_total{reason=\"allow\"} 2"))
-      << text;
-  EXPECT_TRUE(
-      HasLine(text, "mediagate_decisions_total{reason=\"bad_token\"} 1"));
-  EXPECT_TRUE(
-      HasLine(text, "mediagate_decisions_total{reason=\"unavailable\"} 1"));
+  EXPECT_TRUE(HasLine(text, "mediagate_decisions_total{reason=\"allow\"} 2")) << text;
+  EXPECT_TRUE(HasLine(text, "mediagate_decisions_total{reason=\"bad_token\"} 1"));
+  EXPECT_TRUE(HasLine(text, "mediagate_decisions_total{reason=\"unavailable\"} 1"));
   EXPECT_TRUE(HasLine(text, "mediagate_decisions_total{reason=\"method\"} 0"));
 }
 
@@ -71,12 +66,9 @@ TEST(MetricsTest, SlotsAreSummed) {
   EXPECT_EQ(metrics->RedisCount(Metrics::CacheResult::kHit), 2u);
   EXPECT_EQ(metrics->RedisCount(Metrics::CacheResult::kError), 1u);
   const std::string text = metrics->RenderPrometheus();
-  EXPECT_TRUE(
-      HasLine(text, "mediagate_redis_requests_total{result=\"hit\"} 2"));
-  EXPECT_TRUE(
-      HasLine(text, "mediagate_redis_requests_total{result=\"miss\"} 0"));
-  EXPECT_TRUE(
-      HasLine(text, "mediagate_redis_requests_total{result=\"error\"} 1"));
+  EXPECT_TRUE(HasLine(text, "mediagate_redis_requests_total{result=\"hit\"} 2"));
+  EXPECT_TRUE(HasLine(text, "mediagate_redis_requests_total{result=\"miss\"} 0"));
+  EXPECT_TRUE(HasLine(text, "mediagate_redis_requests_total{result=\"error\"} 1"));
   EXPECT_TRUE(HasLine(text, "mediagate_postgres_queries_total 2"));
   EXPECT_TRUE(HasLine(text, "mediagate_postgres_errors_total 1"));
   EXPECT_TRUE(HasLine(text, "mediagate_decision_duration_seconds_count 3"));
@@ -99,9 +91,7 @@ TEST(MetricsTest, HistogramIsCumulative) {
   EXPECT_TRUE(HasLine(text, std::string(b) + "{le=\"2.5\"} 3"));
   EXPECT_TRUE(HasLine(text, std::string(b) + "{le=\"+Inf\"} 4"));
   EXPECT_TRUE(HasLine(text, "mediagate_decision_duration_seconds_count 4"));
-  EXPECT_TRUE(
-      HasLine(text, "mediagate_decision_duration_seconds_sum 10.004010000"))
-      << text;
+  EXPECT_TRUE(HasLine(text, "mediagate_decision_duration_seconds_sum 10.004010000")) << text;
 
   // Every bucket line is at least the one before it.
   uint64_t previous = 0;

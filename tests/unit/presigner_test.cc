@@ -4,10 +4,10 @@
 // GET, the key/expiry/endpoint/bucket validation, and ParseAmzDate.
 #include "mediagate/presigner.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "mediagate/config.h"
 #include "test_util.h"
@@ -24,8 +24,7 @@ StorageConfig AwsDocsConfig() {
   config.bucket = "examplebucket";
   config.addressing = "virtual";
   config.access_key_id = "AKIAIOSFODNN7EXAMPLE";
-  config.secret_access_key =
-      Secret("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "test");
+  config.secret_access_key = Secret("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "test");
   return config;
 }
 
@@ -59,19 +58,17 @@ TEST(PresignerTest, AllReferenceVectors) {
     config.bucket = v.at("bucket").get<std::string>();
     config.addressing = v.at("addressing").get<std::string>();
     config.access_key_id = v.at("access_key_id").get<std::string>();
-    config.secret_access_key =
-        Secret(v.at("secret_access_key").get<std::string>(), "v");
-    config.session_token =
-        Secret(v.at("session_token").get<std::string>(), "v");
+    config.secret_access_key = Secret(v.at("secret_access_key").get<std::string>(), "v");
+    config.session_token = Secret(v.at("session_token").get<std::string>(), "v");
     auto presigner = Presigner::Create(config);
     ASSERT_TRUE(presigner.ok()) << presigner.status().ToString();
     auto at = ParseAmzDate(v.at("at").get<std::string>());
     ASSERT_TRUE(at.ok()) << at.status().ToString();
     const std::string method = v.at("method").get<std::string>();
     ASSERT_TRUE(method == "GET" || method == "HEAD");
-    auto url = presigner->Presign(
-        method == "HEAD" ? HttpMethod::kHead : HttpMethod::kGet,
-        v.at("key").get<std::string>(), *at, v.at("expires").get<int64_t>());
+    auto url =
+        presigner->Presign(method == "HEAD" ? HttpMethod::kHead : HttpMethod::kGet,
+                           v.at("key").get<std::string>(), *at, v.at("expires").get<int64_t>());
     ASSERT_TRUE(url.ok()) << url.status().ToString();
     EXPECT_EQ(*url, v.at("url").get<std::string>());
   }
@@ -82,14 +79,13 @@ TEST(PresignerTest, AwsDocsVector) {
   EXPECT_EQ(presigner.origin(), "https://examplebucket.s3.amazonaws.com");
   auto url = presigner.Presign(HttpMethod::kGet, "test.txt", kAwsDocsAt, 86400);
   ASSERT_TRUE(url.ok());
-  EXPECT_EQ(
-      *url,
-      "https://examplebucket.s3.amazonaws.com/test.txt"
-      "?X-Amz-Algorithm=AWS4-HMAC-SHA256"
-      "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2F"
-      "aws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400"
-      "&X-Amz-SignedHeaders=host&X-Amz-Signature="
-      "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
+  EXPECT_EQ(*url,
+            "https://examplebucket.s3.amazonaws.com/test.txt"
+            "?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+            "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2F"
+            "aws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400"
+            "&X-Amz-SignedHeaders=host&X-Amz-Signature="
+            "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
 }
 
 TEST(PresignerTest, PathStyleS3rverVector) {
@@ -101,17 +97,15 @@ TEST(PresignerTest, PathStyleS3rverVector) {
   config.secret_access_key = Secret("S3RVER", "test");
   Presigner presigner = MustCreate(config);
   EXPECT_EQ(presigner.origin(), "http://localhost:4568");
-  auto url = presigner.Presign(HttpMethod::kGet, "dir/a b+c=\xc3\xbc.txt",
-                               kAwsDocsAt, 3600);
+  auto url = presigner.Presign(HttpMethod::kGet, "dir/a b+c=\xc3\xbc.txt", kAwsDocsAt, 3600);
   ASSERT_TRUE(url.ok());
-  EXPECT_EQ(
-      *url,
-      "http://localhost:4568/bucket/dir/a%20b%2Bc%3D%C3%BC.txt"
-      "?X-Amz-Algorithm=AWS4-HMAC-SHA256"
-      "&X-Amz-Credential=S3RVER%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
-      "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host"
-      "&X-Amz-Signature="
-      "0e2f8d2fd74d923c4d0fcbb0d154d49994fb98547cb5c45a3c4379bc7fa554a8");
+  EXPECT_EQ(*url,
+            "http://localhost:4568/bucket/dir/a%20b%2Bc%3D%C3%BC.txt"
+            "?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+            "&X-Amz-Credential=S3RVER%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
+            "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host"
+            "&X-Amz-Signature="
+            "0e2f8d2fd74d923c4d0fcbb0d154d49994fb98547cb5c45a3c4379bc7fa554a8");
 }
 
 TEST(PresignerTest, HeadDiffersFromGet) {
@@ -119,19 +113,15 @@ TEST(PresignerTest, HeadDiffersFromGet) {
   EXPECT_STREQ(HttpMethodName(HttpMethod::kHead), "HEAD");
   Presigner presigner = MustCreate(AwsDocsConfig());
   auto get = presigner.Presign(HttpMethod::kGet, "test.txt", kAwsDocsAt, 86400);
-  auto head =
-      presigner.Presign(HttpMethod::kHead, "test.txt", kAwsDocsAt, 86400);
+  auto head = presigner.Presign(HttpMethod::kHead, "test.txt", kAwsDocsAt, 86400);
   ASSERT_TRUE(get.ok());
   ASSERT_TRUE(head.ok());
   const size_t sig = get->find("&X-Amz-Signature=");
   ASSERT_NE(sig, std::string::npos);
-  EXPECT_EQ(get->substr(0, sig),
-            head->substr(0, sig));  // only the signature differs
+  EXPECT_EQ(get->substr(0, sig), head->substr(0, sig));  // only the signature differs
   EXPECT_NE(*get, *head);
-  EXPECT_NE(
-      head->find(
-          "f9c58dec0c3cada1e6f133547c7b6b2ef9d7df87447a785ad1b23079005271e5"),
-      std::string::npos);
+  EXPECT_NE(head->find("f9c58dec0c3cada1e6f133547c7b6b2ef9d7df87447a785ad1b23079005271e5"),
+            std::string::npos);
 }
 
 TEST(PresignerTest, RejectsEmptyKey) {
@@ -144,19 +134,15 @@ TEST(PresignerTest, RejectsEmptyKey) {
 TEST(PresignerTest, RejectsKeyOver1024Bytes) {
   Presigner presigner = MustCreate(AwsDocsConfig());
   EXPECT_TRUE(
-      presigner
-          .Presign(HttpMethod::kGet, std::string(1024, 'k'), kAwsDocsAt, 600)
-          .ok());
-  auto url = presigner.Presign(HttpMethod::kGet, std::string(1025, 'k'),
-                               kAwsDocsAt, 600);
+      presigner.Presign(HttpMethod::kGet, std::string(1024, 'k'), kAwsDocsAt, 600).ok());
+  auto url = presigner.Presign(HttpMethod::kGet, std::string(1025, 'k'), kAwsDocsAt, 600);
   ASSERT_FALSE(url.ok());
   EXPECT_EQ(url.status().code(), Status::Code::kInvalidArgument);
 }
 
 TEST(PresignerTest, RejectsInvalidUtf8Key) {
   Presigner presigner = MustCreate(AwsDocsConfig());
-  for (const char* key :
-       {"\xff", "a\xc3", "\xc0\xaf", "\xed\xa0\x80", "a\x80z"}) {
+  for (const char* key : {"\xff", "a\xc3", "\xc0\xaf", "\xed\xa0\x80", "a\x80z"}) {
     SCOPED_TRACE(key);
     auto url = presigner.Presign(HttpMethod::kGet, key, kAwsDocsAt, 600);
     ASSERT_FALSE(url.ok());
@@ -168,22 +154,18 @@ TEST(PresignerTest, RejectsExpiryOutOfRange) {
   Presigner presigner = MustCreate(AwsDocsConfig());
   for (int64_t expires : {int64_t{0}, int64_t{-1}, int64_t{604801}}) {
     SCOPED_TRACE(expires);
-    auto url =
-        presigner.Presign(HttpMethod::kGet, "test.txt", kAwsDocsAt, expires);
+    auto url = presigner.Presign(HttpMethod::kGet, "test.txt", kAwsDocsAt, expires);
     ASSERT_FALSE(url.ok());
     EXPECT_EQ(url.status().code(), Status::Code::kInvalidArgument);
   }
-  EXPECT_TRUE(
-      presigner.Presign(HttpMethod::kGet, "test.txt", kAwsDocsAt, 1).ok());
-  EXPECT_TRUE(
-      presigner.Presign(HttpMethod::kGet, "test.txt", kAwsDocsAt, 604800).ok());
+  EXPECT_TRUE(presigner.Presign(HttpMethod::kGet, "test.txt", kAwsDocsAt, 1).ok());
+  EXPECT_TRUE(presigner.Presign(HttpMethod::kGet, "test.txt", kAwsDocsAt, 604800).ok());
 }
 
 TEST(PresignerTest, RejectsBadEndpoint) {
   for (const char* endpoint :
-       {"ftp://x", "http://host/path", "http://host:99999", "http://host:0",
-        "https://", "s3.amazonaws.com", "http://user@host",
-        "http://host?x=1"}) {
+       {"ftp://x", "http://host/path", "http://host:99999", "http://host:0", "https://",
+        "s3.amazonaws.com", "http://user@host", "http://host?x=1"}) {
     SCOPED_TRACE(endpoint);
     StorageConfig config = AwsDocsConfig();
     config.endpoint = endpoint;
@@ -193,8 +175,7 @@ TEST(PresignerTest, RejectsBadEndpoint) {
 }
 
 TEST(PresignerTest, RejectsVirtualWithNonDnsBucket) {
-  for (const char* bucket :
-       {"My_Bucket", "ab", "-bucket", "bucket.with.dots"}) {
+  for (const char* bucket : {"My_Bucket", "ab", "-bucket", "bucket.with.dots"}) {
     SCOPED_TRACE(bucket);
     StorageConfig config = AwsDocsConfig();
     config.bucket = bucket;
@@ -236,8 +217,7 @@ TEST(PresignerTest, ParseAmzDate) {
   EXPECT_EQ(ParseAmzDate("20240229T235959Z").value(), 1709251199);
   for (const char* bad :
        {"2013-05-24", "20130230T000000Z", "20130524T000000", "20130524T240000Z",
-        "20130524t000000Z", "", "20230229T000000Z", " 20130524T000000Z",
-        "20130524T000000Z "}) {
+        "20130524t000000Z", "", "20230229T000000Z", " 20130524T000000Z", "20130524T000000Z "}) {
     SCOPED_TRACE(bad);
     auto r = ParseAmzDate(bad);
     ASSERT_FALSE(r.ok());

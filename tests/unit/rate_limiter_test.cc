@@ -3,12 +3,12 @@
 // line after the interval passes with that count, and keys are independent.
 #include "base/rate_limiter.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace mediagate {
 namespace {
@@ -49,9 +49,7 @@ class RateLimiterTest : public ::testing::Test {
 
 constexpr milliseconds kAtOnce{0};
 
-TEST_F(RateLimiterTest, FirstLineIsAllowed) {
-  Run({{kAtOnce, "redis", true, 0}});
-}
+TEST_F(RateLimiterTest, FirstLineIsAllowed) { Run({{kAtOnce, "redis", true, 0}}); }
 
 TEST_F(RateLimiterTest, RepeatsWithinIntervalAreSuppressed) {
   Run({{kAtOnce, "redis", true},

@@ -5,9 +5,9 @@
 // shapes (the user key never holds the email).
 #include "store/record_codec.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "base/crypto.h"
 
@@ -88,38 +88,35 @@ TEST(RecordCodecTest, NegativeEntriesRoundTrip) {
 }
 
 TEST(RecordCodecTest, NegativeEntryIsTheDocumentedJson) {
-  EXPECT_EQ(DecodeUser(R"({"v":1,"found":false})").state,
-            LookupState::kMissing);
-  EXPECT_EQ(DecodeFile(R"({"found":false,"v":1})").state,
-            LookupState::kMissing);
+  EXPECT_EQ(DecodeUser(R"({"v":1,"found":false})").state, LookupState::kMissing);
+  EXPECT_EQ(DecodeFile(R"({"found":false,"v":1})").state, LookupState::kMissing);
 }
 
 TEST(RecordCodecTest, CorruptUserValuesAreUnavailable) {
-  for (
-      const char* value : {
-          "",
-          "{",
-          "not json",
-          "null",
-          "[]",
-          "42",
-          R"("string")",
-          R"({})",
-          R"({"found":false})",
-          R"({"v":2,"found":false})",
-          R"({"v":0,"found":false})",
-          R"({"v":"1","found":false})",
-          R"({"v":1})",
-          R"({"v":1,"found":"false"})",
-          R"({"v":1,"found":0})",
-          R"({"v":1,"found":true})",
-          R"({"v":1,"found":true,"status":"active"})",
-          R"({"v":1,"found":true,"fields":{}})",
-          R"({"v":1,"found":true,"fields":{"id":1},"status":"active"})",
-          R"({"v":1,"found":true,"fields":{"id":null},"status":"active"})",
-          R"({"v":1,"found":true,"fields":{},"status":7})",
-          R"({"v":1,"found":true,"fields":{},"status":"active","paid_until":"x"})",
-      }) {
+  for (const char* value : {
+           "",
+           "{",
+           "not json",
+           "null",
+           "[]",
+           "42",
+           R"("string")",
+           R"({})",
+           R"({"found":false})",
+           R"({"v":2,"found":false})",
+           R"({"v":0,"found":false})",
+           R"({"v":"1","found":false})",
+           R"({"v":1})",
+           R"({"v":1,"found":"false"})",
+           R"({"v":1,"found":0})",
+           R"({"v":1,"found":true})",
+           R"({"v":1,"found":true,"status":"active"})",
+           R"({"v":1,"found":true,"fields":{}})",
+           R"({"v":1,"found":true,"fields":{"id":1},"status":"active"})",
+           R"({"v":1,"found":true,"fields":{"id":null},"status":"active"})",
+           R"({"v":1,"found":true,"fields":{},"status":7})",
+           R"({"v":1,"found":true,"fields":{},"status":"active","paid_until":"x"})",
+       }) {
     const Lookup<UserRecord> decoded = DecodeUser(value);
     EXPECT_EQ(decoded.state, LookupState::kUnavailable) << value;
     EXPECT_FALSE(decoded.error.empty()) << value;

@@ -5,21 +5,21 @@
 // the token or the email. The Decider is real, over FakeRecordStore.
 #include "server/request_handler.h"
 
+#include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <map>
 #include <memory>
 #include <sstream>
 #include <string>
 
-#include <gtest/gtest.h>
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
-
 #include "base/base64url.h"
 #include "fakes.h"
-#include "test_util.h"
 #include "mediagate/config.h"
 #include "mediagate/token.h"
 #include "mediagate/upstream.h"
+#include "test_util.h"
 
 namespace mediagate {
 namespace {
@@ -45,13 +45,11 @@ class RequestHandlerTest : public ::testing::Test {
     user.fields = {{"id", "1"}, {"uuid", "u-1"}, {"link_generation", "0"}};
     user.status = "active";
     records_.users[kEmail] = Lookup<UserRecord>::Found(user);
-    records_.files["ep1"] =
-        Lookup<FileRecord>::Found(FileRecord{"shows/ep1.mp3", "v1"});
+    records_.files["ep1"] = Lookup<FileRecord>::Found(FileRecord{"shows/ep1.mp3", "v1"});
   }
 
   void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(
-        BuildDecider(config_, &records_, &clock_, &upstream_, &decider_));
+    ASSERT_NO_FATAL_FAILURE(BuildDecider(config_, &records_, &clock_, &upstream_, &decider_));
     auto tokens = TokenGenerator::Create(config_.token);
     ASSERT_TRUE(tokens.ok());
     auto token = tokens->Make(records_.users[kEmail].record.fields, kNow);
@@ -61,9 +59,8 @@ class RequestHandlerTest : public ::testing::Test {
     config_.server.trusted_proxies = {"10.0.0.0/8"};
     auto clients = ClientAddress::Create(config_.server.trusted_proxies);
     ASSERT_TRUE(clients.ok());
-    handler_ = std::make_unique<RequestHandler>(
-        config_.server, std::move(*clients), decider_.get(), &records_,
-        metrics_.get());
+    handler_ = std::make_unique<RequestHandler>(config_.server, std::move(*clients),
+                                                decider_.get(), &records_, metrics_.get());
 
     // Capture the log lines the handler writes.
     saved_logger_ = spdlog::default_logger();
@@ -86,8 +83,7 @@ class RequestHandlerTest : public ::testing::Test {
   }
 
   std::string MediaUri(const std::string& token) const {
-    return "/premium_media/" + Base64UrlEncode(kEmail) + "/ep1/" + token +
-           "/ep1.mp3";
+    return "/premium_media/" + Base64UrlEncode(kEmail) + "/ep1/" + token + "/ep1.mp3";
   }
 
   std::string Get(const std::string& uri) {
@@ -113,11 +109,9 @@ TEST_F(RequestHandlerTest, MetricsPathServesPrometheus) {
   metrics_->CountDecision(Reason::kInactive, 0.001);
   const std::string response = Get("/mediagate/metrics");
   EXPECT_TRUE(StartsWith(response, "Status: 200 OK\r\n")) << response;
-  EXPECT_TRUE(
-      Contains(response, "Content-Type: text/plain; version=0.0.4\r\n"));
+  EXPECT_TRUE(Contains(response, "Content-Type: text/plain; version=0.0.4\r\n"));
   EXPECT_TRUE(Contains(response, "\r\n\r\n# HELP mediagate_decisions_total"));
-  EXPECT_TRUE(
-      Contains(response, "mediagate_decisions_total{reason=\"inactive\"} 1\n"));
+  EXPECT_TRUE(Contains(response, "mediagate_decisions_total{reason=\"inactive\"} 1\n"));
   EXPECT_EQ(records_.user_calls, 0);
   EXPECT_EQ(records_.ping_calls, 0);
 }
@@ -134,8 +128,7 @@ TEST_F(RequestHandlerTest, MetricsBodyLengthMatchesHeader) {
   const size_t end = response.find("\r\n\r\n");
   ASSERT_NE(end, std::string::npos);
   const std::string body = response.substr(end + 4);
-  EXPECT_TRUE(Contains(
-      response, "Content-Length: " + std::to_string(body.size()) + "\r\n"));
+  EXPECT_TRUE(Contains(response, "Content-Length: " + std::to_string(body.size()) + "\r\n"));
 }
 
 TEST_F(RequestHandlerTest, HealthIsOkWhenDirectoryAnswers) {
@@ -149,18 +142,15 @@ TEST_F(RequestHandlerTest, HealthIsOkWhenDirectoryAnswers) {
 TEST_F(RequestHandlerTest, HealthIs503WhenDirectoryIsDown) {
   records_.down = true;
   const std::string response = Get("/mediagate/health?verbose=1");
-  EXPECT_TRUE(StartsWith(response, "Status: 503 Service Unavailable\r\n"))
-      << response;
+  EXPECT_TRUE(StartsWith(response, "Status: 503 Service Unavailable\r\n")) << response;
   EXPECT_EQ(records_.ping_calls, 1);
 }
 
 TEST_F(RequestHandlerTest, OtherPathsAreDecisions) {
-  for (const char* uri :
-       {"/mediagate/metricsx", "/mediagate/health/", "/mediagate", "/"}) {
+  for (const char* uri : {"/mediagate/metricsx", "/mediagate/health/", "/mediagate", "/"}) {
     const std::string response = Get(uri);
     EXPECT_TRUE(StartsWith(response, "Status: 403 Forbidden\r\n")) << uri;
-    EXPECT_TRUE(Contains(response, "X-Mediagate-Reason: bad_request\r\n"))
-        << uri;
+    EXPECT_TRUE(Contains(response, "X-Mediagate-Reason: bad_request\r\n")) << uri;
   }
   EXPECT_EQ(metrics_->Decisions(Reason::kBadRequest), 4u);
   EXPECT_EQ(records_.ping_calls, 0);
@@ -170,8 +160,7 @@ TEST_F(RequestHandlerTest, AllowCarriesUpstreamHeaders) {
   const std::string response = Get(MediaUri(token_));
   EXPECT_TRUE(StartsWith(response, "Status: 200 OK\r\n")) << response;
   EXPECT_TRUE(
-      Contains(response,
-               "X-Mediagate-Upstream: http://127.0.0.1:8089/shows/ep1.mp3\r\n"))
+      Contains(response, "X-Mediagate-Upstream: http://127.0.0.1:8089/shows/ep1.mp3\r\n"))
       << response;
   const std::string key_header = "X-Mediagate-Cache-Key: ";
   const size_t key = response.find(key_header);
@@ -189,8 +178,7 @@ TEST_F(RequestHandlerTest, DenyIs403WithReason) {
   bad.back() = bad.back() == 'a' ? 'b' : 'a';
   const std::string response = Get(MediaUri(bad));
   EXPECT_TRUE(StartsWith(response, "Status: 403 Forbidden\r\n")) << response;
-  EXPECT_TRUE(Contains(response, "X-Mediagate-Reason: bad_token\r\n"))
-      << response;
+  EXPECT_TRUE(Contains(response, "X-Mediagate-Reason: bad_token\r\n")) << response;
   EXPECT_FALSE(Contains(response, "X-Mediagate-Upstream"));
   EXPECT_FALSE(Contains(response, "X-Mediagate-Cache-Key"));
   EXPECT_EQ(metrics_->Decisions(Reason::kBadToken), 1u);
@@ -233,13 +221,12 @@ TEST_F(RequestHandlerTest, EveryReasonFormatsAs200Or403) {
       EXPECT_FALSE(Contains(response, "X-Mediagate-Reason"));
     } else {
       EXPECT_EQ(status_line, "Status: 403 Forbidden") << ReasonName(d.reason);
-      EXPECT_TRUE(Contains(response, std::string("\r\nX-Mediagate-Reason: ") +
-                                         ReasonName(d.reason) + "\r\n"));
+      EXPECT_TRUE(Contains(
+          response, std::string("\r\nX-Mediagate-Reason: ") + ReasonName(d.reason) + "\r\n"));
       EXPECT_FALSE(Contains(response, "X-Mediagate-Upstream"));
       EXPECT_FALSE(Contains(response, d.cache_key));
     }
-    for (const char* forbidden :
-         {"Status: 500", "Status: 404", "Status: 503"}) {
+    for (const char* forbidden : {"Status: 500", "Status: 404", "Status: 503"}) {
       EXPECT_FALSE(Contains(response, forbidden)) << ReasonName(d.reason);
     }
     EXPECT_FALSE(Contains(response, "internal detail"));
@@ -289,11 +276,10 @@ TEST_F(RequestHandlerTest, UntrustedPeerIsLoggedAsItself) {
 }
 
 TEST_F(RequestHandlerTest, ClientControlledLogFieldsAreSanitized) {
-  const std::string response =
-      Handle({{"REQUEST_URI", "/x"},
-              {"REQUEST_METHOD", "G\nwarn forged\x1b"},
-              {"REMOTE_ADDR", "10.1.2.3"},
-              {"HTTP_X_FORWARDED_FOR", "1.1.1.1\nwarn forged line"}});
+  const std::string response = Handle({{"REQUEST_URI", "/x"},
+                                       {"REQUEST_METHOD", "G\nwarn forged\x1b"},
+                                       {"REMOTE_ADDR", "10.1.2.3"},
+                                       {"HTTP_X_FORWARDED_FOR", "1.1.1.1\nwarn forged line"}});
   EXPECT_TRUE(Contains(response, "X-Mediagate-Reason: method"));
   const std::string log = log_.str();
   EXPECT_EQ(log.find('\n'), log.size() - 1) << log;
@@ -307,8 +293,8 @@ TEST(FormatTextResponseTest, StatusLinesAndLength) {
             "no-store\r\nContent-Length: 3\r\n\r\nok\n");
   EXPECT_TRUE(StartsWith(FormatTextResponse(503, "text/plain", ""),
                          "Status: 503 Service Unavailable\r\n"));
-  EXPECT_TRUE(StartsWith(FormatTextResponse(404, "text/plain", ""),
-                         "Status: 404 Not Found\r\n"));
+  EXPECT_TRUE(
+      StartsWith(FormatTextResponse(404, "text/plain", ""), "Status: 404 Not Found\r\n"));
 }
 
 }  // namespace

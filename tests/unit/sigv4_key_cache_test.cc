@@ -4,9 +4,9 @@
 // cache; a new day derives again).
 #include "upstream/sigv4_key_cache.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace mediagate {
 namespace {
@@ -46,8 +46,7 @@ TEST(SigV4KeyCacheTest, KeyDependsOnDay) {
 TEST(SigV4KeyCacheTest, KeyDependsOnRegion) {
   SigV4KeyCache east(kSecret, "us-east-1");
   SigV4KeyCache west(kSecret, "eu-west-3");
-  EXPECT_NE(SignHex(east.KeyFor("20130524"), "x"),
-            SignHex(west.KeyFor("20130524"), "x"));
+  EXPECT_NE(SignHex(east.KeyFor("20130524"), "x"), SignHex(west.KeyFor("20130524"), "x"));
 }
 
 TEST(SigV4KeyCacheTest, DerivesOncePerDay) {

@@ -5,10 +5,10 @@
 // failure status.
 #include "mediagate/status.h"
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "mediagate/result.h"
 
@@ -30,14 +30,11 @@ TEST(StatusTest, FactoriesSetCodeAndMessage) {
     const char* rendered;
   };
   const Case cases[] = {
-      {Status::InvalidArgument("bad"), Status::Code::kInvalidArgument,
-       "invalid argument: bad"},
+      {Status::InvalidArgument("bad"), Status::Code::kInvalidArgument, "invalid argument: bad"},
       {Status::NotFound("gone"), Status::Code::kNotFound, "not found: gone"},
       {Status::IoError("disk"), Status::Code::kIoError, "I/O error: disk"},
-      {Status::Unavailable("down"), Status::Code::kUnavailable,
-       "unavailable: down"},
-      {Status::Internal("oops"), Status::Code::kInternal,
-       "internal error: oops"},
+      {Status::Unavailable("down"), Status::Code::kUnavailable, "unavailable: down"},
+      {Status::Internal("oops"), Status::Code::kInternal, "internal error: oops"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.rendered);
@@ -52,8 +49,7 @@ TEST(StatusTest, AnnotatePrefixesFailure) {
   const Status s = Status::NotFound("no such zone").Annotate("token.time_zone");
   EXPECT_EQ(s.code(), Status::Code::kNotFound);
   EXPECT_EQ(s.message(), "token.time_zone: no such zone");
-  EXPECT_EQ(s.Annotate("outer").message(),
-            "outer: token.time_zone: no such zone");
+  EXPECT_EQ(s.Annotate("outer").message(), "outer: token.time_zone: no such zone");
 }
 
 TEST(StatusTest, AnnotateLeavesSuccessAlone) {

@@ -5,6 +5,7 @@
 #ifndef MEDIAGATE_TESTS_UNIT_TEST_UTIL_H_
 #define MEDIAGATE_TESTS_UNIT_TEST_UTIL_H_
 
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -15,13 +16,11 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "mediagate/clock.h"
 #include "mediagate/config.h"

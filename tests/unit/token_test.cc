@@ -5,11 +5,11 @@
 // fields) and the configurations Create() must refuse.
 #include "mediagate/token.h"
 
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "mediagate/config.h"
 #include "test_util.h"
@@ -82,17 +82,15 @@ TEST(TokenTest, AllReferenceVectors) {
 
     if (v.at("minted").get<bool>()) {
       TokenConfig make_config = config;
-      make_config.secret =
-          Secret(v.at("make_secret").get<std::string>(), "vector");
+      make_config.secret = Secret(v.at("make_secret").get<std::string>(), "vector");
       make_config.fallback_secrets.clear();
-      auto made =
-          MustCreate(make_config).Make(fields, v.at("make_at").get<int64_t>());
+      auto made = MustCreate(make_config).Make(fields, v.at("make_at").get<int64_t>());
       ASSERT_TRUE(made.ok()) << made.status().ToString();
       EXPECT_EQ(*made, token);
       ++minted;
     }
-    const TokenVerdict verdict = MustCreate(config).Check(
-        fields, token, v.at("check_at").get<int64_t>());
+    const TokenVerdict verdict =
+        MustCreate(config).Check(fields, token, v.at("check_at").get<int64_t>());
     EXPECT_EQ(verdict == TokenVerdict::kValid, v.at("valid").get<bool>())
         << "verdict " << TokenVerdictName(verdict);
   }
@@ -105,8 +103,8 @@ TEST(TokenTest, MakesKnownAnswer) {
   ASSERT_TRUE(token.ok());
   EXPECT_EQ(*token, kToken);
   EXPECT_EQ(gen.Check(Fields(), kToken, kMakeAt), TokenVerdict::kValid);
-  EXPECT_EQ(gen.field_names(), (std::vector<std::string>{
-                                   "pk", "password", "last_login", "email"}));
+  EXPECT_EQ(gen.field_names(),
+            (std::vector<std::string>{"pk", "password", "last_login", "email"}));
 }
 
 TEST(TokenTest, RejectsFlippedHexDigit) {
@@ -119,15 +117,13 @@ TEST(TokenTest, RejectsFlippedHexDigit) {
 }
 
 TEST(TokenTest, RejectsChangedTimestamp) {
-  EXPECT_EQ(CheckKnown(std::string("cizf6u-") + kHash),
-            TokenVerdict::kBadSignature);
+  EXPECT_EQ(CheckKnown(std::string("cizf6u-") + kHash), TokenVerdict::kBadSignature);
 }
 
 TEST(TokenTest, RejectsWrongSecret) {
   TokenConfig config = BaseConfig();
   config.secret = Secret("another-secret", "test");
-  EXPECT_EQ(MustCreate(config).Check(Fields(), kToken, kMakeAt),
-            TokenVerdict::kBadSignature);
+  EXPECT_EQ(MustCreate(config).Check(Fields(), kToken, kMakeAt), TokenVerdict::kBadSignature);
 }
 
 TEST(TokenTest, RejectsChangedField) {
@@ -138,8 +134,7 @@ TEST(TokenTest, RejectsChangedField) {
 }
 
 TEST(TokenTest, RejectsExtraDash) {
-  ExpectMalformed({"cizf6t-3e6c858482244559-c647e861a1fdba91",
-                   std::string(kToken) + "-",
+  ExpectMalformed({"cizf6t-3e6c858482244559-c647e861a1fdba91", std::string(kToken) + "-",
                    std::string("-") + kToken});
 }
 
@@ -150,46 +145,37 @@ TEST(TokenTest, RejectsEmptySide) {
 
 TEST(TokenTest, RejectsNonHex) {
   ExpectMalformed({"cizf6t-3e6c858482244559c647e861a1fdba9g",
-                   "cizf6t-3e6c858482244559c647e861a1fdba9 ",
-                   std::string("ciz!6t-") + kHash,
-                   std::string("ci_zf6t-") + kHash,
-                   std::string(" cizf6t-") + kHash});
+                   "cizf6t-3e6c858482244559c647e861a1fdba9 ", std::string("ciz!6t-") + kHash,
+                   std::string("ci_zf6t-") + kHash, std::string(" cizf6t-") + kHash});
 }
 
 TEST(TokenTest, RejectsUppercaseHex) {
-  ExpectMalformed({"cizf6t-3E6C858482244559C647E861A1FDBA91",
-                   std::string("CIZF6T-") + kHash});
+  ExpectMalformed({"cizf6t-3E6C858482244559C647E861A1FDBA91", std::string("CIZF6T-") + kHash});
 }
 
 TEST(TokenTest, RejectsWrongLength) {
   const std::string hash = kHash;
   for (size_t len : {0u, 19u, 21u, 31u}) {
     SCOPED_TRACE(len);
-    EXPECT_EQ(CheckKnown("cizf6t-" + hash.substr(0, len)),
-              TokenVerdict::kMalformed);
+    EXPECT_EQ(CheckKnown("cizf6t-" + hash.substr(0, len)), TokenVerdict::kMalformed);
   }
   EXPECT_EQ(CheckKnown("cizf6t-" + hash + "0"), TokenVerdict::kMalformed);
   // A 20-digit (sha1-length) hash is well formed, merely not this signature.
-  EXPECT_EQ(CheckKnown("cizf6t-" + hash.substr(0, 20)),
-            TokenVerdict::kBadSignature);
+  EXPECT_EQ(CheckKnown("cizf6t-" + hash.substr(0, 20)), TokenVerdict::kBadSignature);
 }
 
 TEST(TokenTest, RejectsOutOfRangeTs) {
   ExpectMalformed({std::string("00000000cizf6t-") + kHash,
                    std::string("10000000000000-") + kHash,
-                   std::string("1y2p0ij32e8e8-") + kHash,
-                   std::string("0cizf6t-") + kHash});
+                   std::string("1y2p0ij32e8e8-") + kHash, std::string("0cizf6t-") + kHash});
   // INT64_MAX itself is in range: well formed, wrong signature.
-  EXPECT_EQ(CheckKnown(std::string("1y2p0ij32e8e7-") + kHash),
-            TokenVerdict::kBadSignature);
+  EXPECT_EQ(CheckKnown(std::string("1y2p0ij32e8e7-") + kHash), TokenVerdict::kBadSignature);
 }
 
 TEST(TokenTest, RejectsExpired) {
   const TokenGenerator gen = MustCreate(BaseConfig());
-  EXPECT_EQ(gen.Check(Fields(), kToken, kMakeAt + 259200),
-            TokenVerdict::kValid);
-  EXPECT_EQ(gen.Check(Fields(), kToken, kMakeAt + 259201),
-            TokenVerdict::kExpired);
+  EXPECT_EQ(gen.Check(Fields(), kToken, kMakeAt + 259200), TokenVerdict::kValid);
+  EXPECT_EQ(gen.Check(Fields(), kToken, kMakeAt + 259201), TokenVerdict::kExpired);
   // A token from the future is not expired (Django only checks now - ts).
   EXPECT_EQ(gen.Check(Fields(), kToken, kMakeAt - 86400), TokenVerdict::kValid);
 }
@@ -197,8 +183,7 @@ TEST(TokenTest, RejectsExpired) {
 TEST(TokenTest, AcceptsFallbackSecret) {
   TokenConfig config = BaseConfig();
   config.secret = Secret("new-secret", "test");
-  config.fallback_secrets = {Secret("older-secret", "test"),
-                             Secret(kSecret, "test")};
+  config.fallback_secrets = {Secret("older-secret", "test"), Secret(kSecret, "test")};
   const TokenGenerator gen = MustCreate(config);
   EXPECT_EQ(gen.Check(Fields(), kToken, kMakeAt), TokenVerdict::kValid);
   // New tokens are minted with the primary secret only.
@@ -223,8 +208,7 @@ TEST(TokenTest, LegacyOnlyWhenEnabled) {
             TokenVerdict::kBadSignature);
   TokenConfig lenient = BaseConfig();
   lenient.accept_legacy = true;
-  EXPECT_EQ(MustCreate(lenient).Check(Fields(), *legacy_token, kMakeAt),
-            TokenVerdict::kValid);
+  EXPECT_EQ(MustCreate(lenient).Check(Fields(), *legacy_token, kMakeAt), TokenVerdict::kValid);
 }
 
 TEST(TokenTest, MissingFieldReported) {
@@ -245,8 +229,7 @@ TEST(TokenTest, CreateFailsForBadConfig) {
             Status::Code::kInvalidArgument);
   TokenConfig bad_zone = BaseConfig();
   bad_zone.time_zone = "Not/AZone";
-  EXPECT_EQ(TokenGenerator::Create(bad_zone).status().code(),
-            Status::Code::kNotFound);
+  EXPECT_EQ(TokenGenerator::Create(bad_zone).status().code(), Status::Code::kNotFound);
   TokenConfig bad_template = BaseConfig();
   bad_template.hash_value = "{pk";
   EXPECT_EQ(TokenGenerator::Create(bad_template).status().code(),
@@ -262,10 +245,11 @@ TEST(TokenTest, CreateFailsForBadConfig) {
 
 TEST(TokenTest, VerdictNames) {
   using V = TokenVerdict;
-  ExpectNames(TokenVerdictName,
-              {{V::kValid, "valid"}, {V::kMalformed, "malformed"},
-               {V::kBadSignature, "bad_signature"}, {V::kExpired, "expired"},
-               {V::kMissingField, "missing_field"}});
+  ExpectNames(TokenVerdictName, {{V::kValid, "valid"},
+                                 {V::kMalformed, "malformed"},
+                                 {V::kBadSignature, "bad_signature"},
+                                 {V::kExpired, "expired"},
+                                 {V::kMissingField, "missing_field"}});
 }
 
 }  // namespace
