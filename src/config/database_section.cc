@@ -38,10 +38,8 @@ Status Validate(const SectionContext& ctx, const ConfigSection& sec, DatabaseCon
   if (out->file_query.find("$1") == std::string::npos) {
     return sec.Error("file_query", "must use the parameter $1");
   }
-  auto conninfo = BuildConnectionString(*out);
-  if (!conninfo.ok()) {
-    return Status::InvalidArgument(ctx.file + ": " + conninfo.status().message());
-  }
+  Status s = InFile(ctx, BuildConnectionString(*out).status());
+  if (!s.ok()) return s;
   if (ConnInfoHasPassword(out->url)) {
     ctx.warnings->push_back(
         "database.url holds a password; move it to "

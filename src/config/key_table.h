@@ -118,21 +118,11 @@ Status LoadKeys(const std::vector<ConfigKey<S>>& keys, ConfigSection* sec, S* ou
   for (const ConfigKey<S>& k : keys) {
     Status s;
     switch (k.kind) {
-      case Kind::kString:
-        s = sec->String(k.name, &(out->*k.string_field));
-        break;
-      case Kind::kOneOf:
-        s = sec->OneOf(k.name, k.choices, &(out->*k.string_field));
-        break;
-      case Kind::kInt:
-        s = sec->Int(k.name, k.min, k.max, &(out->*k.int_field));
-        break;
-      case Kind::kBool:
-        s = sec->Bool(k.name, &(out->*k.bool_field));
-        break;
-      case Kind::kStringList:
-        s = sec->StringList(k.name, &(out->*k.list_field));
-        break;
+      case Kind::kString: s = sec->String(k.name, &(out->*k.string_field)); break;
+      case Kind::kOneOf: s = sec->OneOf(k.name, k.choices, &(out->*k.string_field)); break;
+      case Kind::kInt: s = sec->Int(k.name, k.min, k.max, &(out->*k.int_field)); break;
+      case Kind::kBool: s = sec->Bool(k.name, &(out->*k.bool_field)); break;
+      case Kind::kStringList: s = sec->StringList(k.name, &(out->*k.list_field)); break;
     }
     if (!s.ok()) return s;
   }

@@ -25,6 +25,11 @@ Status LoadSectionSecret(const SectionContext& ctx, const ConfigSection& sec,
   return Status::Ok();
 }
 
+Status InFile(const SectionContext& ctx, const Status& status) {
+  if (status.ok()) return status;
+  return Status::InvalidArgument(ctx.file + ": " + status.message());
+}
+
 Result<Config> LoadConfig(const std::string& path, const EnvLookup& env) {
   auto root = ParseTomlFile(path);
   if (!root.ok()) return root.status();

@@ -61,6 +61,11 @@ Status LoadSectionSecret(const SectionContext& ctx, const ConfigSection& sec,
                          const std::string& key, const std::string& path, const char* env_name,
                          bool required, Secret* out);
 
+// `status` as a config error of this file: OK stays OK, anything else becomes
+// InvalidArgument "FILE: message". For rules owned by another module (the
+// token generator, the presigner, libpq) whose messages name the key.
+Status InFile(const SectionContext& ctx, const Status& status);
+
 SectionDef TokenSection();
 SectionDef StorageSection();
 SectionDef UrlSection();

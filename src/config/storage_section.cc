@@ -74,11 +74,7 @@ Status Validate(const SectionContext& ctx, const ConfigSection& sec, StorageConf
   s = LoadSectionSecret(ctx, sec, "session_token_file", out->session_token_file,
                         "MEDIAGATE_S3_SESSION_TOKEN", false, &out->session_token);
   if (!s.ok()) return s;
-  auto presigner = Presigner::Create(*out);
-  if (!presigner.ok()) {
-    return Status::InvalidArgument(ctx.file + ": " + presigner.status().message());
-  }
-  return Status::Ok();
+  return InFile(ctx, Presigner::Create(*out).status());
 }
 
 }  // namespace

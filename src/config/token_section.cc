@@ -39,8 +39,8 @@ const std::vector<ConfigKey<TokenConfig>> kKeys = {
 
 Status Validate(const SectionContext& ctx, const ConfigSection& sec, TokenConfig* out) {
   if (out->key_salt.empty()) return sec.Error("key_salt", "must not be empty");
-  Status s = TokenGenerator::CheckConfig(*out);
-  if (!s.ok()) return Status::InvalidArgument(ctx.file + ": " + s.message());
+  Status s = InFile(ctx, TokenGenerator::CheckConfig(*out));
+  if (!s.ok()) return s;
   s = LoadSectionSecret(ctx, sec, "secret_file", out->secret_file, "MEDIAGATE_TOKEN_SECRET",
                         true, &out->secret);
   if (!s.ok()) return s;
@@ -52,11 +52,7 @@ Status Validate(const SectionContext& ctx, const ConfigSection& sec, TokenConfig
                           &out->fallback_secrets[i]);
     if (!s.ok()) return s;
   }
-  auto tokens = TokenGenerator::Create(*out);
-  if (!tokens.ok()) {
-    return Status::InvalidArgument(ctx.file + ": " + tokens.status().message());
-  }
-  return Status::Ok();
+  return InFile(ctx, TokenGenerator::Create(*out).status());
 }
 
 }  // namespace

@@ -9,22 +9,14 @@ namespace mediagate {
 
 const char* ReasonName(Reason reason) {
   switch (reason) {
-    case Reason::kAllow:
-      return "allow";
-    case Reason::kBadRequest:
-      return "bad_request";
-    case Reason::kBadToken:
-      return "bad_token";
-    case Reason::kUnknownUser:
-      return "unknown_user";
-    case Reason::kInactive:
-      return "inactive";
-    case Reason::kNotFound:
-      return "not_found";
-    case Reason::kMethod:
-      return "method";
-    case Reason::kUnavailable:
-      return "unavailable";
+    case Reason::kAllow: return "allow";
+    case Reason::kBadRequest: return "bad_request";
+    case Reason::kBadToken: return "bad_token";
+    case Reason::kUnknownUser: return "unknown_user";
+    case Reason::kInactive: return "inactive";
+    case Reason::kNotFound: return "not_found";
+    case Reason::kMethod: return "method";
+    case Reason::kUnavailable: return "unavailable";
   }
   return "unavailable";
 }

@@ -96,34 +96,20 @@ UrlParseResult Reject(UrlReject reason) {
 
 const char* UrlRejectName(UrlReject reject) {
   switch (reject) {
-    case UrlReject::kNone:
-      return "none";
-    case UrlReject::kTooLong:
-      return "too_long";
-    case UrlReject::kControlChar:
-      return "control_char";
-    case UrlReject::kPercentEncoded:
-      return "percent_encoded";
-    case UrlReject::kDotSegment:
-      return "dot_segment";
-    case UrlReject::kWrongPrefix:
-      return "wrong_prefix";
-    case UrlReject::kWrongShape:
-      return "wrong_shape";
-    case UrlReject::kBadEmailEncoding:
-      return "bad_email_encoding";
-    case UrlReject::kBadEmail:
-      return "bad_email";
-    case UrlReject::kBadFileId:
-      return "bad_file_id";
-    case UrlReject::kBadTokenShape:
-      return "bad_token_shape";
-    case UrlReject::kBadFileName:
-      return "bad_file_name";
-    case UrlReject::kEncodedSlash:
-      return "encoded_slash";
-    case UrlReject::kBadFileNameEncoding:
-      return "bad_file_name_encoding";
+    case UrlReject::kNone: return "none";
+    case UrlReject::kTooLong: return "too_long";
+    case UrlReject::kControlChar: return "control_char";
+    case UrlReject::kPercentEncoded: return "percent_encoded";
+    case UrlReject::kDotSegment: return "dot_segment";
+    case UrlReject::kWrongPrefix: return "wrong_prefix";
+    case UrlReject::kWrongShape: return "wrong_shape";
+    case UrlReject::kBadEmailEncoding: return "bad_email_encoding";
+    case UrlReject::kBadEmail: return "bad_email";
+    case UrlReject::kBadFileId: return "bad_file_id";
+    case UrlReject::kBadTokenShape: return "bad_token_shape";
+    case UrlReject::kBadFileName: return "bad_file_name";
+    case UrlReject::kEncodedSlash: return "encoded_slash";
+    case UrlReject::kBadFileNameEncoding: return "bad_file_name_encoding";
   }
   return "unknown";
 }

@@ -11,16 +11,11 @@ namespace {
 
 const char* StatusLine(int status) {
   switch (status) {
-    case 200:
-      return "200 OK";
-    case 403:
-      return "403 Forbidden";
-    case 404:
-      return "404 Not Found";
-    case 503:
-      return "503 Service Unavailable";
-    default:
-      return "500 Internal Server Error";
+    case 200: return "200 OK";
+    case 403: return "403 Forbidden";
+    case 404: return "404 Not Found";
+    case 503: return "503 Service Unavailable";
+    default: return "500 Internal Server Error";
   }
 }
 

@@ -69,12 +69,8 @@ Result<HashTemplate> HashTemplate::Parse(std::string_view text) {
 Status HashTemplate::Render(const FieldMap& fields, int64_t ts, std::string* out) const {
   for (const Part& part : parts_) {
     switch (part.kind) {
-      case Part::Kind::kLiteral:
-        out->append(part.text);
-        break;
-      case Part::Kind::kTimestamp:
-        out->append(std::to_string(ts));
-        break;
+      case Part::Kind::kLiteral: out->append(part.text); break;
+      case Part::Kind::kTimestamp: out->append(std::to_string(ts)); break;
       case Part::Kind::kField: {
         auto it = fields.find(part.text);
         if (it == fields.end()) {

@@ -40,16 +40,11 @@ std::string EveryOtherHexDigit(const std::string& mac) {
 
 const char* TokenVerdictName(TokenVerdict verdict) {
   switch (verdict) {
-    case TokenVerdict::kValid:
-      return "valid";
-    case TokenVerdict::kMalformed:
-      return "malformed";
-    case TokenVerdict::kBadSignature:
-      return "bad_signature";
-    case TokenVerdict::kExpired:
-      return "expired";
-    case TokenVerdict::kMissingField:
-      return "missing_field";
+    case TokenVerdict::kValid: return "valid";
+    case TokenVerdict::kMalformed: return "malformed";
+    case TokenVerdict::kBadSignature: return "bad_signature";
+    case TokenVerdict::kExpired: return "expired";
+    case TokenVerdict::kMissingField: return "missing_field";
   }
   return "unknown";
 }
