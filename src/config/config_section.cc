@@ -3,12 +3,23 @@
 
 #include <algorithm>
 #include <sstream>
+#include <toml.hpp>
 
 #include "base/file_reader.h"
 #include "base/first_line.h"
 
 namespace mediagate {
+
+class TomlDocument {
+ public:
+  toml::value value;
+};
+
 namespace {
+
+using TomlValue = toml::value;
+
+const TomlValue* AsValue(const void* p) { return static_cast<const TomlValue*>(p); }
 
 std::string LineSuffix(const TomlValue& v) {
   const auto line = v.location().line();
@@ -25,12 +36,14 @@ std::string FirstLine(const std::string& what) {
 
 }  // namespace
 
-Result<TomlValue> ParseTomlFile(const std::string& path) {
+Result<std::shared_ptr<const TomlDocument>> ParseTomlFile(const std::string& path) {
   auto text = ReadRegularFile(path);
   if (!text.ok()) return text.status();
   std::istringstream in(*text);
   try {
-    return toml::parse(in, path);
+    auto doc = std::make_shared<TomlDocument>();
+    doc->value = toml::parse(in, path);
+    return std::shared_ptr<const TomlDocument>(std::move(doc));
   } catch (const toml::exception& e) {
     return Status::InvalidArgument(path + ":" + std::to_string(e.location().line()) + ": " +
                                    FirstLine(e.what()));
@@ -39,8 +52,9 @@ Result<TomlValue> ParseTomlFile(const std::string& path) {
   }
 }
 
-ConfigSection::ConfigSection(const std::string& file, const TomlValue& root, std::string name)
+ConfigSection::ConfigSection(const std::string& file, const TomlDocument& doc, std::string name)
     : file_(file), name_(std::move(name)) {
+  const TomlValue& root = doc.value;
   if (!root.is_table()) return;
   const auto& top = root.as_table();
   auto it = top.find(name_);
@@ -56,16 +70,16 @@ Status ConfigSection::Error(const std::string& key, const std::string& message) 
   return Status::InvalidArgument(file_ + ": " + name_ + "." + key + ": " + message);
 }
 
-const TomlValue* ConfigSection::Find(const char* key) {
+const void* ConfigSection::Find(const char* key) {
   seen_.insert(key);
   if (table_ == nullptr) return nullptr;
-  const auto& t = table_->as_table();
+  const auto& t = AsValue(table_)->as_table();
   auto it = t.find(key);
   return it == t.end() ? nullptr : &it->second;
 }
 
 Status ConfigSection::String(const char* key, std::string* out) {
-  const TomlValue* v = Find(key);
+  const TomlValue* v = AsValue(Find(key));
   if (v == nullptr) return Status::Ok();
   if (!v->is_string()) return Error(key, "must be a string" + LineSuffix(*v));
   *out = v->as_string().str;
@@ -89,7 +103,7 @@ Status ConfigSection::OneOf(const char* key, const std::vector<const char*>& all
 }
 
 Status ConfigSection::Int(const char* key, int64_t min, int64_t max, int64_t* out) {
-  const TomlValue* v = Find(key);
+  const TomlValue* v = AsValue(Find(key));
   if (v == nullptr) return Status::Ok();
   if (!v->is_integer()) return Error(key, "must be an integer" + LineSuffix(*v));
   const int64_t value = v->as_integer();
@@ -102,7 +116,7 @@ Status ConfigSection::Int(const char* key, int64_t min, int64_t max, int64_t* ou
 }
 
 Status ConfigSection::Bool(const char* key, bool* out) {
-  const TomlValue* v = Find(key);
+  const TomlValue* v = AsValue(Find(key));
   if (v == nullptr) return Status::Ok();
   if (!v->is_boolean()) return Error(key, "must be true or false" + LineSuffix(*v));
   *out = v->as_boolean();
@@ -110,7 +124,7 @@ Status ConfigSection::Bool(const char* key, bool* out) {
 }
 
 Status ConfigSection::StringList(const char* key, std::vector<std::string>* out) {
-  const TomlValue* v = Find(key);
+  const TomlValue* v = AsValue(Find(key));
   if (v == nullptr) return Status::Ok();
   if (!v->is_array()) return Error(key, "must be an array of strings" + LineSuffix(*v));
   std::vector<std::string> values;
@@ -130,14 +144,15 @@ Status ConfigSection::Finish() const {
                                    "])");
   }
   if (table_ == nullptr) return Status::Ok();
-  for (const auto& [key, value] : table_->as_table()) {
+  for (const auto& [key, value] : AsValue(table_)->as_table()) {
     if (seen_.count(key) == 0) return Error(key, "unknown key" + LineSuffix(value));
   }
   return Status::Ok();
 }
 
-Status CheckTopLevel(const std::string& file, const TomlValue& root,
+Status CheckTopLevel(const std::string& file, const TomlDocument& doc,
                      const std::vector<std::string>& known) {
+  const TomlValue& root = doc.value;
   if (!root.is_table()) return Status::InvalidArgument(file + ": not a TOML table");
   for (const auto& [key, value] : root.as_table()) {
     if (std::find(known.begin(), known.end(), key) == known.end()) {

@@ -1,33 +1,35 @@
 // ConfigSection: typed, validated access to one TOML table of the config.
 //
-// The only place that touches toml11 values. Every error it returns is one
-// line, "FILE: section.key: message (line N)". It records which keys were read
+// The only place that touches toml11 values: the parsed document is opaque
+// outside config_section.cc, so that toml11's heavy headers are compiled once. Every error it
+// returns is one line, "FILE: section.key: message (line N)". It records which keys were read
 // so that Finish() can reject unknown (usually misspelt) keys. Not
 // thread-safe; used only while loading.
-#ifndef MEDIAGATE_CONFIG_READER_H_
-#define MEDIAGATE_CONFIG_READER_H_
+#ifndef MEDIAGATE_CONFIG_CONFIG_SECTION_H_
+#define MEDIAGATE_CONFIG_CONFIG_SECTION_H_
 
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <string>
-#include <toml.hpp>
 #include <vector>
 
 #include "mediagate/result.h"
 
 namespace mediagate {
 
-using TomlValue = toml::value;
+// A parsed TOML file; what it holds is known only to config_section.cc.
+class TomlDocument;
 
 // Parses the file at `path`. IoError if unreadable, InvalidArgument
 // "FILE:LINE: message" for a syntax error.
-Result<TomlValue> ParseTomlFile(const std::string& path);
+Result<std::shared_ptr<const TomlDocument>> ParseTomlFile(const std::string& path);
 
 class ConfigSection {
  public:
   // `root` is the whole document; the section `name` may be absent, in which
   // case every getter leaves its default in place.
-  ConfigSection(const std::string& file, const TomlValue& root, std::string name);
+  ConfigSection(const std::string& file, const TomlDocument& root, std::string name);
 
   // Each getter leaves *out unchanged when the key is absent, and fails with
   // a message naming the key when it has the wrong type or value.
@@ -48,19 +50,19 @@ class ConfigSection {
   Status Error(const std::string& key, const std::string& message) const;
 
  private:
-  const TomlValue* Find(const char* key);
+  const void* Find(const char* key);  // a toml::value, or null
 
   std::string file_;
   std::string name_;
-  const TomlValue* table_ = nullptr;  // null when the section is absent
+  const void* table_ = nullptr;  // the section's toml::value; null when absent
   bool not_a_table_ = false;
   std::set<std::string> seen_;
 };
 
 // InvalidArgument naming the first top-level key of `root` not in `known`.
-Status CheckTopLevel(const std::string& file, const TomlValue& root,
+Status CheckTopLevel(const std::string& file, const TomlDocument& root,
                      const std::vector<std::string>& known);
 
 }  // namespace mediagate
 
-#endif  // MEDIAGATE_CONFIG_READER_H_
+#endif  // MEDIAGATE_CONFIG_CONFIG_SECTION_H_

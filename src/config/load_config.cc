@@ -35,12 +35,12 @@ Result<Config> LoadConfig(const std::string& path, const EnvLookup& env) {
   if (!root.ok()) return root.status();
   std::vector<std::string> names;
   for (const SectionDef& section : ConfigSections()) names.push_back(section.name);
-  Status s = CheckTopLevel(path, *root, names);
+  Status s = CheckTopLevel(path, **root, names);
   if (!s.ok()) return s;
 
   Config config;
   config.path = path;
-  const SectionContext ctx{path, &*root, &env, &config.warnings};
+  const SectionContext ctx{path, root->get(), &env, &config.warnings};
   for (const SectionDef& section : ConfigSections()) {
     if (!(s = section.load(ctx, &config)).ok()) return s;
   }

@@ -21,7 +21,7 @@ namespace mediagate {
 
 struct SectionContext {
   std::string file;
-  const TomlValue* root;
+  const TomlDocument* root;
   const EnvLookup* env;
   std::vector<std::string>* warnings;
 };
