@@ -624,6 +624,9 @@ class ProcessTest(MediagateTestCase):
         workers = s.mediagate.wait_for_workers()
         victim = workers[0]
         os.kill(victim, signal.SIGKILL)
+        # kill() returns before the signal lands: a request sent at once could still be
+        # accepted by the victim and lost with it, which no responder can prevent.
+        wait_until(lambda: not harness.mg.alive(victim), 2, "the killed worker to die", 0.01)
         for _ in range(10):
             self.assert_allowed(s.fcgi(self.steady_uri), OBJECT_KEY)
         new = s.mediagate.wait_for_workers(exclude=[victim], timeout=2.5)
