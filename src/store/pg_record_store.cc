@@ -65,6 +65,21 @@ std::string PgRecordStore::Connect() {
 template <typename T, typename RowToRecord>
 Lookup<T> PgRecordStore::Query(const char* statement, const char* query_name,
                                const std::string& param, RowToRecord to_record) {
+  // A connection that worked before may have been cut by a server restart;
+  // libpq only learns so when it is used. Such a failure is retried once on a
+  // fresh connection (the statements are read-only SELECTs).
+  const bool reused = conn_ != nullptr;
+  bool broken = false;
+  Lookup<T> out = QueryOnce<T>(statement, query_name, param, to_record, &broken);
+  if (broken && reused) out = QueryOnce<T>(statement, query_name, param, to_record, &broken);
+  return out;
+}
+
+template <typename T, typename RowToRecord>
+Lookup<T> PgRecordStore::QueryOnce(const char* statement, const char* query_name,
+                                   const std::string& param, RowToRecord& to_record,
+                                   bool* broken) {
+  *broken = false;
   if (std::string err = Connect(); !err.empty()) return Lookup<T>::Unavailable(err);
   bool drop = false;
   Lookup<T> out;
@@ -76,6 +91,9 @@ Lookup<T> PgRecordStore::Query(const char* statement, const char* query_name,
     out = Lookup<T>::Unavailable(std::string(query_name) + " result: " + e.what());
   } catch (const pqxx::conversion_error& e) {
     out = Lookup<T>::Unavailable(std::string(query_name) + " result: " + e.what());
+  } catch (const pqxx::broken_connection& e) {
+    *broken = true;
+    out = Classify<T>(e, &drop);
   } catch (const std::exception& e) {
     out = Classify<T>(e, &drop);
   }
@@ -112,16 +130,25 @@ Lookup<FileRecord> PgRecordStore::FindFile(const std::string& file_id) {
 }
 
 bool PgRecordStore::Ping() {
+  const bool reused = conn_ != nullptr;
+  bool broken = false;
+  if (PingOnce(&broken)) return true;
+  return broken && reused && PingOnce(&broken);
+}
+
+bool PgRecordStore::PingOnce(bool* broken) {
+  *broken = false;
   if (!Connect().empty()) return false;
   try {
     pqxx::nontransaction tx(*conn_);
     tx.exec("SELECT 1");
     return true;
   } catch (const std::exception& e) {
+    *broken = dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr;
     std::string what = e.what();
     last_error_ = FirstLineOf(what);
     conn_.reset();
-    backoff_.Failure(Backoff::Clock::now());
+    if (!*broken) backoff_.Failure(Backoff::Clock::now());
     return false;
   }
 }

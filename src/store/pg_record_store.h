@@ -3,8 +3,9 @@
 // One persistent connection per worker, opened lazily so a worker starts
 // even while PostgreSQL is down. The configured user_query and file_query are
 // prepared on every (re)connect. Columns are read by name. Reconnects back off
-// (100 ms doubling to 5 s). libpqxx exceptions are converted here and nowhere
-// else:
+// (100 ms doubling to 5 s). A query that finds an established connection
+// broken (a server restart) is retried once on a fresh one. libpqxx exceptions are converted
+// here and nowhere else:
 //   broken_connection, timeouts, other SQL errors -> kUnavailable
 //   data_exception (e.g. a file id that is not a valid integer) -> kMissing
 // Not thread-safe.
@@ -34,6 +35,7 @@ class PgRecordStore : public RecordStore {
   bool Ping() override;
 
  private:
+  bool PingOnce(bool* broken);
   // An error message, or "" when connected.
   std::string Connect();
   // Runs a prepared statement with one parameter: no row is kMissing, else
@@ -41,6 +43,10 @@ class PgRecordStore : public RecordStore {
   template <typename T, typename RowToRecord>
   Lookup<T> Query(const char* statement, const char* query_name, const std::string& param,
                   RowToRecord to_record);
+  // One attempt; *broken tells whether the connection broke under it.
+  template <typename T, typename RowToRecord>
+  Lookup<T> QueryOnce(const char* statement, const char* query_name, const std::string& param,
+                      RowToRecord& to_record, bool* broken);
 
   DatabaseConfig config_;
   std::vector<std::string> field_names_;

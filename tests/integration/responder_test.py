@@ -445,6 +445,20 @@ class DegradationPostgresTest(MediagateTestCase):
                    "a cold user to be allowed once PostgreSQL is back", 0.1)
         self.assert_allowed(self.request_media(later, "ep1"))
 
+    def test_postgres_restart_costs_no_request(self):
+        """A worker whose connection a restart cut reconnects within the request."""
+        s = self.stack
+        warm = [self.create_user(self.new_email("warm"), "active") for _ in range(8)]
+        cold = [self.create_user(self.new_email("cold"), "active") for _ in range(8)]
+        for user in warm:  # both workers open a connection
+            self.assert_allowed(self.request_media(user, "ep1"))
+            self.assertEqual(s.fcgi(s.mediagate.health_path).status, 200)
+        s.postgres.stop()
+        s.postgres.start()
+        for user in cold:  # not cached: each needs PostgreSQL
+            self.assert_allowed(self.request_media(user, "ep1"), OBJECT_KEY, user.email)
+        self.assertEqual(s.fcgi(s.mediagate.health_path).status, 200)
+
     def test_both_down_is_unavailable(self):
         s = self.stack
         good = self.create_user(self.new_email("good"), "active")
