@@ -3,18 +3,23 @@ PostgreSQL, Redis and `mediagate serve --listen` in /tmp/mediagate-bench.XXXXXX,
 `users` active subscribers with one valid link each to `files` files
 (good.uris, files round-robin) and links of the wrong shape (bad.uris: 403
 bad_request, decided before any lookup), and bench/fcgi_load as the client.
+Also what the benches share: token minting, cold decisions, fcgi_load, wrk
+(installed if missing), worker RSS, and bench/fcgi_cap (the fixed-answer
+responder).
 """
+import concurrent.futures
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 
-from .clients import media_path
+from .clients import fcgi, media_path
 from .mediagate import Mediagate, to_toml
 from .postgres import Postgres
-from .processes import Processes, exit_on_signals, log, tail, write_file
+from .processes import Processes, child_env, exit_on_signals, log, tail, wait_until, write_file
 from .redis_server import Redis
 from .schema import Schema, token_fields
 
@@ -69,9 +74,9 @@ class BenchStack:
             f"'shows/bench/episode-' || g || '.mp3', 'v1' FROM generate_series(1, {self.files}) g;"
             " ANALYZE;")
         log(f"setup: minting {self.users} tokens")
+        tokens = mint_tokens(self.mediagate, users, config=self.config)
         with open(self.path("good.uris"), "w") as out:
-            for i, user in enumerate(users):
-                token = self.mediagate.mint(token_fields(user), config=self.config)
+            for i, (user, token) in enumerate(zip(users, tokens)):
                 out.write(media_path(user.email, f"ep{i % self.files + 1}", token, "ep.mp3") + "\n")
         with open(self.path("bad.uris"), "w") as out:
             out.write("/premium_media/x\n/premium_media/x/y\n/premium_media/a/b/c/d/e/f\n")
@@ -90,10 +95,7 @@ class BenchStack:
 
     def load(self, *args, check=True):
         """Runs fcgi_load; returns its JSON summary."""
-        r = subprocess.run(self.load_argv(*args), capture_output=True, text=True)
-        if check and r.returncode != 0:
-            raise SystemExit(f"fcgi_load {' '.join(map(str, args))} failed: {r.stdout}{r.stderr}")
-        return json.loads(r.stdout)
+        return fcgi_load(self.load_binary, self.mediagate.sock, *args, check=check)
 
     def close(self, failed):
         try:
@@ -121,3 +123,101 @@ def run(main, argv):
         return status
     finally:
         stack.close(failed)
+
+
+def fcgi_load(binary, sock, *args, check=True):
+    """Runs bench/fcgi_load against the unix socket sock; returns its JSON
+    summary. With check, exits the bench when it reports errors."""
+    argv = [binary, "--socket", f"unix:{sock}", *map(str, args)]
+    r = subprocess.run(argv, capture_output=True, text=True)
+    if check and r.returncode != 0:
+        raise SystemExit(f"fcgi_load {' '.join(map(str, args))} failed: {r.stdout}{r.stderr}")
+    return json.loads(r.stdout)
+
+
+WRK = "/usr/bin/wrk"
+
+
+def ensure_wrk():
+    """Installs Debian's wrk if it is missing."""
+    if os.access(WRK, os.X_OK):
+        return
+    log("installing wrk (apt-get install wrk)")
+    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"],
+                   env=child_env(DEBIAN_FRONTEND="noninteractive"), check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def _ms(text):
+    """A wrk latency ("812.00us", "1.23ms", "2.00s") in milliseconds."""
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if not m:
+        raise SystemExit(f"cannot read wrk latency {text!r}")
+    return float(m.group(1)) * {"us": 1e-3, "ms": 1, "s": 1e3, "m": 6e4}[m.group(2)]
+
+
+def wrk(url, connections, duration, threads=None, script=None, script_args=()):
+    """One wrk run (--latency); returns {"requests", "rps", "p50_ms", "p99_ms"}. Exits the
+    bench on socket errors or any status other than 2xx and 3xx."""
+    argv = [WRK, "-t", str(threads or connections), "-c", str(connections), "-d",
+            f"{duration}s", "--latency"] + (["-s", script] if script else []) + [url]
+    if script_args:
+        argv += ["--", *map(str, script_args)]
+    r = subprocess.run(argv, capture_output=True, text=True, env=child_env(),
+                       timeout=duration + 60)
+    out = r.stdout
+    if r.returncode != 0 or "Non-2xx or 3xx responses" in out or "Socket errors" in out:
+        raise SystemExit(f"wrk saw errors ({' '.join(argv)}):\n{r.stderr}{out}")
+    return {"requests": int(re.search(r"(\d+) requests in", out).group(1)),
+            "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50_ms": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+            "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))}
+
+
+def vm_rss_kib(pid):
+    """VmRSS of a live process in KiB (/proc/PID/status)."""
+    with open(f"/proc/{pid}/status") as fh:
+        return int(re.search(r"^VmRSS:\s+(\d+) kB", fh.read(), re.M).group(1))
+
+
+def mint_tokens(mediagate, users, config=None):
+    """Each user's token (`mediagate token make`, 4 at a time), in order."""
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        return list(pool.map(lambda u: mediagate.mint(token_fields(u), config=config), users))
+
+
+def cold_decisions(mediagate, redis, load, uris, concurrency=4):
+    """Redis FLUSHALL, then one request per line of the file uris (links of
+    subscribers no mediagate process has seen) with fcgi_load; returns its
+    decisions/s. Exits the bench unless every request was an allow and each
+    made at least one PostgreSQL query (no cache anywhere answered it)."""
+    with open(uris) as fh:
+        count = sum(1 for line in fh if line.strip())
+    redis.call("FLUSHALL")
+    before = mediagate.metrics()
+    r = fcgi_load(load, mediagate.sock, "--concurrency", concurrency, "--requests", count,
+                  "--uri-file", uris, "--expect-status", 200)
+    after = mediagate.metrics()
+    allowed, pg = (after.get(name, **lb) - before.get(name, **lb) for name, lb in (
+        ("mediagate_decisions_total", {"reason": "allow"}),
+        ("mediagate_postgres_queries_total", {})))
+    if allowed != count or pg < count:
+        raise SystemExit(f"cold decisions: {count} requests, {allowed:.0f} allowed, "
+                         f"{pg:.0f} PostgreSQL queries (want one per request at least)")
+    return r["rps"]
+
+
+def worker_rss_kib(mediagate):
+    """{worker pid: VmRSS in KiB} of mediagate's workers (the master's children)."""
+    return {pid: vm_rss_kib(pid) for pid in mediagate.worker_pids()}
+
+
+def start_fcgi_cap(procs, binary, sock, answer_path, log_path, user, workers=2):
+    """bench/fcgi_cap under spawn-fcgi, recorded as "fcgi-cap": `workers`
+    processes answering every request with the file answer_path (it must hold
+    the CGI answer; a file, not argv, as it holds a presigned URL). The socket
+    is user:user 0660. Returns once it answers 200."""
+    procs.spawn("fcgi-cap", ["/usr/bin/spawn-fcgi", "-n", "-s", sock, "-U", user, "-G", user,
+                             "-M", "0660", "--", binary, str(workers)], log_path,
+                env=child_env(FCGI_CAP_ANSWER=answer_path))
+    wait_until(lambda: fcgi(sock, "/").status == 200, 10, "fcgi_cap")
