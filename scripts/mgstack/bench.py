@@ -4,8 +4,8 @@ PostgreSQL, Redis and `mediagate serve --listen` in /tmp/mediagate-bench.XXXXXX,
 (good.uris, files round-robin) and links of the wrong shape (bad.uris: 403
 bad_request, decided before any lookup), and bench/fcgi_load as the client.
 Also what the benches share: token minting, cold decisions, fcgi_load, wrk
-(installed if missing), worker RSS, and bench/fcgi_cap (the fixed-answer
-responder).
+(installed if missing), worker RSS, bench/fcgi_cap (the fixed-answer
+responder) and nginx/mediagate-locations.conf with its micro-cache off.
 """
 import concurrent.futures
 import json
@@ -221,3 +221,33 @@ def start_fcgi_cap(procs, binary, sock, answer_path, log_path, user, workers=2):
                              "-M", "0660", "--", binary, str(workers)], log_path,
                 env=child_env(FCGI_CAP_ANSWER=answer_path))
     wait_until(lambda: fcgi(sock, "/").status == 200, 10, "fcgi_cap")
+
+
+AUTH_LOCATION = "location = /_mediagate_auth {"
+MICRO_CACHE = ("fastcgi_cache", "fastcgi_ignore_headers")
+
+
+def block(text, opening):
+    """(start, end) of the top-level block that begins with `opening`."""
+    start = text.index(opening)
+    return start, text.index("\n}", start) + 2  # top-level blocks end with "}" alone
+
+
+def micro_cache_off(locations):
+    """The locations text without the micro-cache directives of the auth block
+    (a directive may span lines up to its ';')."""
+    start, end = block(locations, AUTH_LOCATION)
+    kept, dropping = [], False
+    for line in locations[start:end].split("\n"):
+        dropping = dropping or line.strip().startswith(MICRO_CACHE)
+        if not dropping:
+            kept.append(line)
+        elif line.rstrip().endswith(";"):
+            dropping = False
+    return locations[:start] + "\n".join(kept) + locations[end:]
+
+
+def has_micro_cache(locations):
+    start, end = block(locations, AUTH_LOCATION)
+    return any(line.strip().startswith("fastcgi_cache ")
+               for line in locations[start:end].splitlines())
