@@ -18,6 +18,7 @@ class Nginx:
         self.procs, self.prefix, self.logs = procs, prefix, logs
         self.conf_dir = os.path.join(prefix, "conf")
         self.http_port, self.workers = http_port, workers
+        self.auth_cache = os.path.join(prefix, "auth-cache")  # nginx makes it, 0700
         self.error_log = os.path.join(logs, "nginx-error.log")
         self.access_log = os.path.join(logs, "nginx-access.log")
         self.ports = [http_port]  # all must accept connections before start() returns

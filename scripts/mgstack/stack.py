@@ -9,7 +9,7 @@ Layout of STATE (every server on loopback or unix sockets inside STATE):
   secrets/    token secret, S3 secret (0600)    mediagate.toml  generated config
   run/        redis.sock, mediagate.sock (www-data, 0660), pg/ (PostgreSQL socket)
   pg/ redis/  data dirs     s3/  scripts/s3-store's STATE_DIR     media/  (local)
-  www/feeds/  static RSS feeds at /demo-feeds/    nginx/  conf/, cache/, tmp/
+  www/feeds/  static RSS feeds at /demo-feeds/    nginx/  conf/, cache/, auth-cache/, tmp/
   logs/       postgres.log redis.log mediagate.log nginx-error.log nginx-access.log
               local-access.log                    pids/  see processes.py
 Must run as root (initdb and Swift run as their own users, spawn-fcgi sets the
@@ -210,6 +210,8 @@ class Stack:
         """Writes the nginx config; (re)starts nginx if it changed."""
         files = {
             "mediagate-http.conf": self._snippet("mediagate-http.conf", [
+                # nginx creates the auth micro-cache's dir itself (0700, www-data)
+                ("/var/cache/nginx/mediagate-auth", self.nginx.auth_cache),
                 ("/var/cache/nginx/mediagate", os.path.join(self.nginx.prefix, "cache"))]),
             "mediagate-locations.conf": self._snippet("mediagate-locations.conf", [
                 ("unix:/run/mediagate/mediagate.sock", f"unix:{self.mediagate.sock}")]),

@@ -27,14 +27,12 @@ the suite notices (every one must make some test fail):
     leak_upstream     nginx adds the presigned/upstream URL as a response header
     long_ttl          mediagate caches users for 30 s instead of USER_TTL
 """
-import argparse
 import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
@@ -43,20 +41,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 import mgstack as mg  # noqa: E402
-from mgstack import DAY, demo, stack as ds  # noqa: E402
-from mgstack.testing import LogChecks  # noqa: E402
+from mgstack import DAY  # noqa: E402
+from mgstack.testing import (STACK_LOG_CHECKS, STACK_SETTINGS, StackTestCase,  # noqa: E402
+                             parse_stack_args)
 
-SETTINGS = {"binary": None, "keep": False}
+SETTINGS = STACK_SETTINGS
 USER_TTL = 2          # redis.user_ttl_seconds: the revocation deadline without invalidate
 SLICE = 1024 * 1024   # `slice 1m` in mediagate-locations.conf
+# How long nginx's auth micro-cache may still answer with an allow after a
+# change (mediagate-http.conf: one half-second window).
+MICRO_CACHE_WINDOW = 0.5
 # Lines that fail the test during which they were logged.
-LOG_CHECKS = {
-    "mediagate.log": ("AddressSanitizer", "LeakSanitizer", "runtime error:",
-                      "terminate called", "Segmentation fault", "died ("),
-    "nginx-error.log": ("[alert]", "[crit]", "[emerg]", "exited on signal",
-                        "auth request unexpected status", "invalid URL prefix",
-                        "upstream prematurely closed", "cache lock timeout"),
-}
+LOG_CHECKS = STACK_LOG_CHECKS
 MUTATIONS = {m for m in os.environ.get("MEDIAGATE_E2E_MUTATE", "").split(",") if m}
 # Premium links Django 3.2 mints for names in many scripts, and hand-written
 # file-name segments, with mediagate's expected answer (scripts/gen_url_vectors.py).
@@ -91,37 +87,25 @@ def mutate_snippet(name, text):
     return text
 
 
-class E2EBase(LogChecks):
-    """The tests; one subclass per backend (this mixin is not a TestCase)."""
-
-    BACKEND = None
-    stack = None
-
-    # -- the stack -----------------------------------------------------------
+class E2EBase(StackTestCase):
+    """The tests; one subclass per backend (this mixin is not a TestCase). The
+    stack and the helpers (request, get, assert_file...) are StackTestCase's."""
 
     @classmethod
-    def setUpClass(cls):
-        t0 = time.monotonic()
-        parent = os.environ.get("MEDIAGATE_E2E_TMP", "/var/tmp")
-        cls.tmp = tempfile.mkdtemp(prefix=f"mg-e2e-{cls.BACKEND}-", dir=parent)
-        os.chmod(cls.tmp, 0o755)
-        cls.guard = ds.start_guard(cls.tmp, remove=not SETTINGS["keep"])
-        cls.addClassCleanup(cls._cleanup)
-        cls.stack = ds.Stack(
-            cls.tmp, SETTINGS["binary"], backend=cls.BACKEND, http_port=mg.free_port(),
-            mediagate_config={
+    def stack_options(cls):
+        return {
+            "mediagate_config": {
                 "redis": {"user_ttl_seconds": 30 if "long_ttl" in MUTATIONS else USER_TTL,
                           "file_ttl_seconds": 60,
                           "negative_ttl_seconds": 1, "key_prefix": "mg-e2e"},
                 "database": {"connect_timeout_ms": 2000},
             },
-            snippet_filter=mutate_snippet)
-        cls.stack.start()
-        cls.demo = demo.seed_demo(cls.stack)
-        cls.users = cls.demo["users"]
-        cls.alice = cls.users["alice@example.com"]
-        cls.bob = cls.users["bob@example.com"]
-        cls.carol = cls.users["carol@example.com"]
+            "snippet_filter": mutate_snippet,
+        }
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
         cls.episode = cls.demo["files"]["episode-1"][3]   # 3 MiB
         assert len(cls.episode) == 3 * SLICE
         cls.cli_config = cls.stack.config_path
@@ -129,116 +113,6 @@ class E2EBase(LogChecks):
             cls.cli_config = os.path.join(cls.tmp, "cli-mutated.toml")
             cfg = mg.deep_merge(cls.stack.config, {"redis": {"key_prefix": "elsewhere"}})
             mg.write_file(cls.cli_config, mg.to_toml(cfg), 0o600)
-        print(f"\n[{cls.BACKEND}] stack up in {time.monotonic() - t0:.1f} s "
-              f"(nginx on {cls.stack.http_port}, storage {cls.stack.storage_origin})",
-              file=sys.stderr, flush=True)
-
-    @classmethod
-    def _cleanup(cls):
-        try:
-            ds.stop_state(cls.tmp)
-            # Sanitizer leak reports come at exit, after the last tearDown.
-            bad = [line for line in mg.read_text(f"{cls.tmp}/logs/mediagate.log").splitlines()
-                   if any(m in line for m in LOG_CHECKS["mediagate.log"])]
-            if bad:
-                raise AssertionError(f"mediagate.log after shutdown: {bad[:5]}")
-        finally:
-            cls.guard.stdin.close()   # the guard stops (nothing left) and exits
-            try:
-                cls.guard.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                pass
-            if SETTINGS["keep"]:
-                print(f"kept {cls.tmp}", file=sys.stderr)
-            else:
-                shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    def setUp(self):
-        self._n = 0
-        super().setUp()
-        if not (self.stack.postgres.running() and self.stack.redis.running()):
-            # an earlier test left them down
-            self.recover()
-
-    def recover(self):
-        """Starts PostgreSQL and Redis if they are down and waits until both
-        mediagate workers allow again (they reconnect with a backoff)."""
-        self.stack.postgres.start()
-        self.stack.redis.start()
-        path = self.stack.premium_path(self.alice, "show-notes", "show-notes.txt")
-        streak = [0]
-
-        def allowed():
-            ok = self.stack.get(path).status == 200
-            streak[0] = streak[0] + 1 if ok else 0
-            return streak[0] >= 6
-        mg.wait_until(allowed, 60, "mediagate to allow again after PostgreSQL/Redis restart", 0.1)
-
-    def watched_logs(self):
-        return {self.stack_log(name): markers for name, markers in LOG_CHECKS.items()}
-
-    def stack_log(self, name):
-        return os.path.join(self.stack.logs, name)
-
-    def unique(self, tag):
-        self._n += 1
-        return f"{self._testMethodName[5:55].replace('_', '-')}-{tag}{self._n}"
-
-    def new_user(self, status="active", period_end=30 * DAY):
-        return self.stack.db.add_user(f"{self.unique('u')}@example.com", status, period_end)
-
-    def new_file(self, size):
-        """A fresh object nobody has requested yet: (file id, key, bytes)."""
-        fid = self.unique("f")
-        key = f"e2e/{fid}/audio file {fid}.mp3"   # a space: exercises key encoding
-        data = demo.demo_bytes(size, fid + self.BACKEND)
-        self.stack.add_media(fid, key, data)
-        return fid, key, data
-
-    # -- requests ------------------------------------------------------------
-
-    def request(self, path, method="GET", headers=None, body=None):
-        """Through nginx; every response is checked for leaks."""
-        resp = self.stack.get(path, method=method, headers=headers, body=body)
-        self.assert_no_leak(resp, f"{method} {path[:90]}")
-        return resp
-
-    def get(self, user, file_id, name="episode-1.mp3", token=None, **kw):
-        return self.request(self.stack.premium_path(user, file_id, name, token), **kw)
-
-    def assert_no_leak(self, resp, what):
-        origin = self.stack.storage_origin.encode()
-        for name, value in resp.headers:
-            line = f"{name}: {value}".lower().encode()
-            self.assertFalse(name.lower().startswith("x-mediagate-"),
-                             f"{what}: internal header {name}: {value}")
-            for needle in (b"x-amz-", b"signature", origin):
-                self.assertNotIn(needle, line, f"{what}: header {name}: {value}")
-        body = resp.body.lower()
-        for needle in (b"x-amz-", b"signature", origin, b"x-mediagate-"):
-            self.assertNotIn(needle, body, f"{what}: response body contains {needle!r}")
-
-    def assert_file(self, resp, data, what=""):
-        self.assertEqual(resp.status, 200, f"{what}: {resp.status} {resp.body[:200]!r}")
-        self.assertEqual(int(mg.header(resp, "Content-Length")), len(data), what)
-        self.assertEqual(hashlib.sha256(resp.body).hexdigest(),
-                         hashlib.sha256(data).hexdigest(), f"{what}: wrong bytes")
-
-    def assert_refused(self, resp, status, data=None):
-        self.assertEqual(resp.status, status, resp.body[:300])
-        if data is not None:
-            self.assertNotIn(data[:64], resp.body)
-
-    def storage_gets(self, key, expected):
-        """The storage GET count once it reaches `expected` (log lines can lag a
-        moment behind the response) or after a 5 s deadline, then once more
-        after a short settle, so an extra late GET is not missed."""
-        try:
-            mg.wait_until(lambda: self.stack.storage_gets(key) >= expected, 5, "storage GETs", 0.1)
-        except mg.StackError:
-            pass
-        time.sleep(0.3)
-        return self.stack.storage_gets(key)
 
     # -- downloads, HEAD, ranges ---------------------------------------------
 
@@ -402,10 +276,29 @@ class E2EBase(LogChecks):
         self.assertEqual(mg.header(r, "X-Cache-Status"), "HIT", "nginx has the file cached")
         self.stack.db.set_subscription(user, "canceled", -30 * DAY)
         self.stack.mediagate.invalidate(user=user.email, config=self.cli_config)
-        r = self.get(user, "episode-2", "episode-2.mp3")
-        self.assert_refused(r, 403, small)
+        self.assert_denied_within_window(
+            self.stack.premium_path(user, "episode-2", "episode-2.mp3"), time.monotonic(), small)
         # Everyone else still gets the cached file.
         self.assert_file(self.get(self.alice, "episode-2", "episode-2.mp3"), small)
+
+    def assert_denied_within_window(self, path, since, data=None):
+        """path, allowed until `since` (and maybe still in nginx's auth
+        micro-cache), is refused (403) no later than one micro-cache window
+        after `since`; until then it may still be served."""
+        def denied():
+            r = self.request(path)
+            self.assertIn(r.status, (200, 403), r.body[:200])
+            if r.status == 403 and data is not None:
+                self.assertNotIn(data[:64], r.body)
+            return r.status == 403
+        try:
+            mg.wait_until(denied, MICRO_CACHE_WINDOW + 5, "the deny after the invalidate", 0.02)
+        except mg.StackError as exc:
+            self.fail(str(exc))
+        elapsed = time.monotonic() - since
+        self.assertLessEqual(elapsed, MICRO_CACHE_WINDOW + 0.1,
+                             f"deny took {elapsed:.2f} s; the micro-cache window is "
+                             f"{MICRO_CACHE_WINDOW} s")
 
     def test_revocation_without_invalidate_within_user_ttl(self):
         user = self.new_user()
@@ -434,7 +327,8 @@ class E2EBase(LogChecks):
         self.stack.psql(f"UPDATE mediagate_users SET link_generation = link_generation + 1 "
                         f"WHERE id = {user.id}")
         self.stack.mediagate.invalidate(user=user.email, config=self.cli_config)
-        self.assert_refused(self.get(user, "episode-2", "e.mp3", token=old), 403)
+        self.assert_denied_within_window(
+            self.stack.premium_path(user, "episode-2", "e.mp3", old), time.monotonic())
         bumped = user._replace(link_generation=user.link_generation + 1)
         self.assertEqual(self.get(bumped, "episode-2", "e.mp3").status, 200)
 
@@ -547,21 +441,10 @@ class LocalE2ETest(E2EBase, unittest.TestCase):
 
 
 def main():
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--binary", default=os.environ.get("MEDIAGATE_BIN",
-                                                           os.path.join(REPO, "build", "mediagate")))
-    parser.add_argument("--keep", action="store_true", help="keep the state dirs")
-    args, rest = parser.parse_known_args()
-    if not os.access(args.binary, os.X_OK):
-        raise SystemExit(f"--binary {args.binary!r} is not an executable file")
-    if os.geteuid() != 0:
-        raise SystemExit("run as root (PostgreSQL, Swift and nginx run as their own users)")
-    SETTINGS["binary"] = os.path.abspath(args.binary)
-    SETTINGS["keep"] = args.keep
+    rest = parse_stack_args(os.path.join(REPO, "build", "mediagate"))
     if MUTATIONS:
         print(f"MEDIAGATE_E2E_MUTATE: {sorted(MUTATIONS)} (some tests MUST fail)",
               file=sys.stderr)
-    mg.exit_on_signals()  # class cleanups stop the servers; the guard covers SIGKILL
     unittest.main(argv=[sys.argv[0]] + rest)
 
 
