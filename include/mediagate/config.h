@@ -169,6 +169,18 @@ struct ServerConfig {
   std::string client_ip_header = "X-Forwarded-For";
 };
 
+// [notify]: changes pushed by PostgreSQL (LISTEN/NOTIFY on channel
+// "mediagate_changes"; see sql/002_change_notify.sql and `mediagate triggers`).
+struct NotifyConfig {
+  // Run the change listener and keep per-worker record caches. Default true.
+  bool enabled = true;
+  // For `mediagate triggers` (an existing schema such as Django's): entries
+  // "TABLE: EXPRESSION", the expression giving, for a row `r` of TABLE, the
+  // email of the user it belongs to / the file id it describes. Default none.
+  std::vector<std::string> user_triggers;
+  std::vector<std::string> file_triggers;
+};
+
 // [log]
 struct LogConfig {
   // "trace", "debug", "info", "warn", "error", "off". Default "info".
@@ -187,6 +199,7 @@ struct Config {
   RedisConfig redis;
   EntitlementConfig entitlement;
   ServerConfig server;
+  NotifyConfig notify;
   LogConfig log;
   // Non-fatal findings, e.g. a secret file readable by other users.
   std::vector<std::string> warnings;

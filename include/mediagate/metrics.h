@@ -34,6 +34,7 @@ class Metrics {
   void CountDecision(Reason reason, double seconds);
   enum class CacheResult { kHit, kMiss, kError };
   void CountRedis(CacheResult result);
+  void CountLocal(bool hit);  // the per-worker record cache
   void CountPostgres(bool error);
   void CountWorkerRestart();
   void SetWorkers(int n);

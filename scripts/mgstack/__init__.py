@@ -16,7 +16,7 @@ from .clients import (FcgiError, Metrics, Response, b64_email, fcgi, header, htt
 from .mediagate import Mediagate, deep_merge, to_toml  # noqa: F401
 from .nginx import Nginx  # noqa: F401
 from .postgres import Postgres  # noqa: F401
-from .processes import (Abort, Processes, StackError, alive, child_env, children,  # noqa: F401
+from .processes import (Abort, Processes, StackError, alive, child_env, children, comm,  # noqa: F401
                         exit_on_signals, free_port, group_members, port_open, read_text, tail,
                         wait_until, write_file)
 from .redis_server import Redis  # noqa: F401

@@ -7,7 +7,7 @@ import os
 import subprocess
 
 from .clients import Metrics, fcgi
-from .processes import Abort, StackError, child_env, children, tail, wait_until
+from .processes import Abort, StackError, child_env, children, comm, tail, wait_until
 
 
 def toml_value(value):
@@ -101,9 +101,17 @@ class Mediagate:
     def popen(self):
         return self.procs.popen(self.name)
 
+    LISTENER_COMM = "mg-listener"  # the change listener's /proc/PID/comm
+
     def worker_pids(self):
         pid = self.master_pid
-        return children(pid) if pid else []
+        return [c for c in children(pid) if comm(c) != self.LISTENER_COMM] if pid else []
+
+    def listener_pid(self):
+        """The change listener's PID, or None."""
+        pid = self.master_pid
+        found = [c for c in children(pid) if comm(c) == self.LISTENER_COMM] if pid else []
+        return found[0] if found else None
 
     def wait_for_workers(self, count=None, exclude=(), timeout=5):
         """Waits until exactly `count` live workers run, none of them in `exclude`."""

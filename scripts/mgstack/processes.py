@@ -134,6 +134,15 @@ def children(pid):
     return sorted(p for p, st in _live() if st[1] == pid)
 
 
+def comm(pid):
+    """The process's name (/proc/PID/comm), or "" once it is gone."""
+    try:
+        with open(f"/proc/{pid}/comm") as fh:
+            return fh.read().strip()
+    except OSError:
+        return ""
+
+
 def group_members(pgid):
     return [p for p, st in _live() if st[2] == pgid]
 

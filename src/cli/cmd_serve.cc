@@ -40,7 +40,12 @@ int RunServe(const ServeOptions& o) {
     spdlog::critical("cannot map shared memory for metrics");
     return kExitFailed;
   }
-  MasterOptions options{o.config, o.workers, std::move(*socket)};
+  auto board = InvalidationBoard::CreateShared();
+  if (!board) {
+    spdlog::critical("cannot map shared memory for the invalidation board");
+    return kExitFailed;
+  }
+  MasterOptions options{o.config, o.workers, std::move(*socket), board.get()};
   return RunMaster(options, std::move(*config), metrics.get());
 }
 

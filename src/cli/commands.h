@@ -19,6 +19,7 @@ void AddCheckConfigCommand(CLI::App& app, Action* action);
 void AddServeCommand(CLI::App& app, Action* action);
 void AddMigrateCommand(CLI::App& app, Action* action);
 void AddInvalidateCommand(CLI::App& app, Action* action);
+void AddTriggersCommand(CLI::App& app, Action* action);
 
 }  // namespace mediagate::cli
 

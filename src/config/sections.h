@@ -73,6 +73,7 @@ SectionDef DatabaseSection();
 SectionDef RedisSection();
 SectionDef EntitlementSection();
 SectionDef ServerSection();
+SectionDef NotifySection();
 SectionDef LogSection();
 
 // Every section, in file order.

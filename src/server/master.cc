@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/backoff.h"
+#include "server/listener_process.h"
 #include "server/logging.h"
 #include "server/worker.h"
 
@@ -71,6 +72,8 @@ class Master {
   }
 
  private:
+  static constexpr int kListenerSlot = -1;  // the change listener has no metrics slot
+
   struct Child {
     int slot;
     int generation;
@@ -89,8 +92,37 @@ class Master {
     ++generation_;
     wanted_ = Wanted();
     due_.clear();
+    listener_due_.clear();
     for (int i = 0; i < wanted_; ++i) Spawn();
+    if (config_.notify.enabled) SpawnListener();
     metrics_->SetWorkers(wanted_);
+  }
+
+  // Forks `run` as a supervised child in `slot`; false if fork failed.
+  template <typename Run>
+  bool Fork(int slot, Run run) {
+    const pid_t parent = getpid();
+    const pid_t pid = fork();
+    if (pid < 0) {
+      spdlog::error("fork failed: {}; retrying in 1 s", strerror(errno));
+      return false;
+    }
+    if (pid == 0) {
+      sigset_t none;
+      sigemptyset(&none);
+      sigprocmask(SIG_SETMASK, &none, nullptr);
+      prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the master
+      if (getppid() != parent) _exit(0);
+      _exit(run());
+    }
+    children_[pid] = Child{slot, generation_, Clock::now(), {}, {}, false};
+    return true;
+  }
+
+  void SpawnListener() {
+    if (!Fork(kListenerSlot, [this] { return RunListenerProcess(config_, options_.board); })) {
+      listener_due_.push_back(Clock::now() + std::chrono::seconds(1));
+    }
   }
 
   void Spawn() {
@@ -99,23 +131,13 @@ class Master {
       return;
     }
     const int slot = free_slots_.back();
-    const pid_t parent = getpid();
-    const pid_t pid = fork();
-    if (pid < 0) {
-      spdlog::error("fork failed: {}; retrying in 1 s", strerror(errno));
+    if (!Fork(slot, [this, slot] {
+          return RunWorker(config_, options_.socket.fd, metrics_, slot, options_.board);
+        })) {
       due_.push_back(Clock::now() + std::chrono::seconds(1));
       return;
     }
-    if (pid == 0) {
-      sigset_t none;
-      sigemptyset(&none);
-      sigprocmask(SIG_SETMASK, &none, nullptr);
-      prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the master
-      if (getppid() != parent) _exit(0);
-      _exit(RunWorker(config_, options_.socket.fd, metrics_, slot));
-    }
     free_slots_.pop_back();
-    children_[pid] = Child{slot, generation_, Clock::now(), {}, {}, false};
   }
 
   void Reap() {
@@ -126,7 +148,7 @@ class Master {
       if (it == children_.end()) continue;
       const Child child = it->second;
       children_.erase(it);
-      free_slots_.push_back(child.slot);
+      if (child.slot != kListenerSlot) free_slots_.push_back(child.slot);
       if (child.draining || child.generation != generation_ || stopping_) continue;
       const auto now = Clock::now();
       milliseconds delay(0);
@@ -134,6 +156,12 @@ class Master {
         delay = restarts_.Failure(now);
       } else {
         restarts_.Success();
+      }
+      if (child.slot == kListenerSlot) {
+        spdlog::warn("change listener pid {} died ({}); restarting in {} ms", pid,
+                     DescribeExit(status), delay.count());
+        listener_due_.push_back(now + delay);
+        continue;
       }
       spdlog::warn("worker pid {} died ({}); restarting in {} ms", pid, DescribeExit(status),
                    delay.count());
@@ -149,6 +177,11 @@ class Master {
     const auto count = due_.end() - ready;
     due_.erase(ready, due_.end());  // before Spawn(), which may schedule a retry
     for (auto i = count; i > 0; --i) Spawn();
+    const auto listener_ready = std::partition(listener_due_.begin(), listener_due_.end(),
+                                               [now](Clock::time_point t) { return t > now; });
+    const bool listener = listener_ready != listener_due_.end();
+    listener_due_.erase(listener_ready, listener_due_.end());
+    if (listener && config_.notify.enabled) SpawnListener();
   }
 
   // Tells a worker to stop, repeating SIGTERM until it does (a signal can
@@ -217,6 +250,7 @@ class Master {
   std::map<pid_t, Child> children_;
   std::vector<int> free_slots_;
   std::vector<Clock::time_point> due_;
+  std::vector<Clock::time_point> listener_due_;
   int generation_ = 0;
   int wanted_ = 0;
   Backoff restarts_{kFirstRestartDelay, kMaxRestartDelay};

@@ -8,6 +8,9 @@
 //  - SIGHUP: the config is re-read and validated. Good: a new generation of
 //    workers starts, then the old one drains, so no request fails. Bad: the
 //    error is logged and the old config keeps running;
+//  - with notify.enabled, one more child runs the change listener
+//    (server/listener_process.h), restarted like a worker when it dies and
+//    replaced on reload;
 //  - with NOTIFY_SOCKET set: sd_notify READY=1, RELOADING=1, STOPPING=1.
 // Signals are handled synchronously (sigtimedwait), so there is no
 // async-signal-safety trap in the master. Single-threaded.
@@ -19,6 +22,7 @@
 #include "mediagate/config.h"
 #include "mediagate/metrics.h"
 #include "server/listen_socket.h"
+#include "store/invalidation_board.h"
 
 namespace mediagate {
 
@@ -26,6 +30,7 @@ struct MasterOptions {
   std::string config_path;
   int workers_override = 0;  // 0: use server.workers
   ListenSocket socket;
+  InvalidationBoard* board = nullptr;  // shared with the workers and the listener
 };
 
 // Runs until stopped; returns the process exit code.

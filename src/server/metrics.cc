@@ -21,6 +21,7 @@ using Counter = std::atomic<uint64_t>;
 struct Slot {
   Counter decisions[kReasonCount];
   Counter redis[3];
+  Counter local[2];  // hit, miss
   Counter pg_queries;
   Counter pg_errors;
   Counter latency[kBucketCount + 1];  // per bucket, last = +Inf
@@ -74,6 +75,8 @@ void Metrics::CountRedis(CacheResult result) {
   Add(block_->slots[slot_].redis[static_cast<int>(result)]);
 }
 
+void Metrics::CountLocal(bool hit) { Add(block_->slots[slot_].local[hit ? 0 : 1]); }
+
 void Metrics::CountPostgres(bool error) {
   Slot& s = block_->slots[slot_];
   Add(s.pg_queries);
@@ -99,12 +102,13 @@ uint64_t Metrics::RedisCount(CacheResult result) const {
 uint64_t Metrics::WorkerRestarts() const { return block_->worker_restarts.load(); }
 
 std::string Metrics::RenderPrometheus() const {
-  uint64_t decisions[kReasonCount] = {}, redis[3] = {0, 0, 0};
+  uint64_t decisions[kReasonCount] = {}, redis[3] = {0, 0, 0}, local[2] = {0, 0};
   uint64_t pg_q = 0, pg_e = 0, sum_ns = 0;
   uint64_t latency[kBucketCount + 1] = {};
   for (const Slot& s : block_->slots) {  // one pass over every slot
     for (int r = 0; r < kReasonCount; ++r) decisions[r] += s.decisions[r].load();
     for (int i = 0; i < 3; ++i) redis[i] += s.redis[i].load();
+    for (int i = 0; i < 2; ++i) local[i] += s.local[i].load();
     pg_q += s.pg_queries.load();
     pg_e += s.pg_errors.load();
     sum_ns += s.latency_sum_ns.load();
@@ -131,6 +135,13 @@ std::string Metrics::RenderPrometheus() const {
     emit("mediagate_redis_requests_total{result=\"%s\"} %llu\n", redis_names[i],
          static_cast<unsigned long long>(redis[i]));
   }
+  out +=
+      "# HELP mediagate_local_cache_requests_total Per-worker record cache lookups by result.\n"
+      "# TYPE mediagate_local_cache_requests_total counter\n";
+  emit("mediagate_local_cache_requests_total{result=\"hit\"} %llu\n",
+       static_cast<unsigned long long>(local[0]));
+  emit("mediagate_local_cache_requests_total{result=\"miss\"} %llu\n",
+       static_cast<unsigned long long>(local[1]));
   out +=
       "# HELP mediagate_postgres_queries_total PostgreSQL lookups.\n"
       "# TYPE mediagate_postgres_queries_total counter\n";

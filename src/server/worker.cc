@@ -11,7 +11,9 @@
 #include "mediagate/decider.h"
 #include "mediagate/upstream.h"
 #include "server/request_handler.h"
+#include "server/stop_signals.h"
 #include "store/cached_record_store.h"
+#include "store/local_record_store.h"
 #include "store/pg_record_store.h"
 #include "store/redis_cache.h"
 
@@ -33,25 +35,13 @@ sigset_t StopSignals() {
   return set;
 }
 
-void InstallHandlers() {
-  struct sigaction sa {};
-  sa.sa_handler = OnStop;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: accept() must return EINTR
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
-  struct sigaction ignore {};
-  ignore.sa_handler = SIG_IGN;
-  sigaction(SIGHUP, &ignore, nullptr);
-  sigaction(SIGPIPE, &ignore, nullptr);
-}
-
 }  // namespace
 
-int RunWorker(const Config& config, int listen_fd, Metrics* metrics, int slot) {
+int RunWorker(const Config& config, int listen_fd, Metrics* metrics, int slot,
+              InvalidationBoard* board) {
   const sigset_t stop_signals = StopSignals();
   sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
-  InstallHandlers();
+  InstallStopHandlers(OnStop);  // accept() must return EINTR
   metrics->UseSlot(slot);
 
   auto upstream = MakeUpstream(config.storage);
@@ -74,10 +64,16 @@ int RunWorker(const Config& config, int listen_fd, Metrics* metrics, int slot) {
   PgRecordStore database(config.database, tokens->field_names());
   std::unique_ptr<RedisCache> cache;
   if (config.redis.enabled) cache = std::make_unique<RedisCache>(config.redis);
-  CachedRecordStore records(config.redis, &database, cache.get(), metrics, &limiter);
+  const bool pushed = config.notify.enabled && board != nullptr;
+  CachedRecordStore shared(config.redis, &database, cache.get(), metrics, &limiter,
+                           pushed ? board : nullptr);
+  std::unique_ptr<LocalRecordStore> local;
+  if (pushed)
+    local = std::make_unique<LocalRecordStore>(config.redis, &shared, board, &clock, metrics);
+  RecordStore* records = local ? static_cast<RecordStore*>(local.get()) : &shared;
   std::unique_ptr<Decider> decider =
-      Decider::Create(config, std::move(*tokens), upstream->get(), &records, &clock);
-  RequestHandler handler(config.server, std::move(*clients), decider.get(), &records, metrics);
+      Decider::Create(config, std::move(*tokens), upstream->get(), records, &clock);
+  RequestHandler handler(config.server, std::move(*clients), decider.get(), records, metrics);
 
   if (FCGX_Init() != 0) {
     spdlog::critical("worker: FCGX_Init failed");

@@ -10,12 +10,15 @@
 
 #include "mediagate/config.h"
 #include "mediagate/metrics.h"
+#include "store/invalidation_board.h"
 
 namespace mediagate {
 
 // Runs until told to stop; returns the process exit code (0 after a clean
-// stop, 1 if the worker could not be set up).
-int RunWorker(const Config& config, int listen_fd, Metrics* metrics, int slot);
+// stop, 1 if the worker could not be set up). With notify.enabled and a
+// `board`, records are also cached in the worker (store/local_record_store.h).
+int RunWorker(const Config& config, int listen_fd, Metrics* metrics, int slot,
+              InvalidationBoard* board);
 
 }  // namespace mediagate
 

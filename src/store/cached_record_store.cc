@@ -9,11 +9,17 @@ namespace mediagate {
 
 CachedRecordStore::CachedRecordStore(const RedisConfig& config, RecordStore* origin,
                                      KeyValueCache* cache, Metrics* metrics,
-                                     LogRateLimiter* limiter)
-    : config_(config), origin_(origin), cache_(cache), metrics_(metrics), limiter_(limiter) {}
+                                     LogRateLimiter* limiter, const InvalidationBoard* board)
+    : config_(config),
+      origin_(origin),
+      cache_(cache),
+      metrics_(metrics),
+      limiter_(limiter),
+      board_(board) {}
 
 template <typename T>
-Lookup<T> CachedRecordStore::Get(const std::string& key, int64_t ttl,
+Lookup<T> CachedRecordStore::Get(InvalidationBoard::Kind kind, const std::string& id,
+                                 const std::string& key, int64_t ttl,
                                  Lookup<T> (*decode)(const std::string&),
                                  std::optional<std::string> (*encode)(const T*),
                                  const std::function<Lookup<T>()>& query) {
@@ -48,6 +54,8 @@ Lookup<T> CachedRecordStore::Get(const std::string& key, int64_t ttl,
     }
   }
 
+  InvalidationBoard::Stamp stamp;
+  if (board_ != nullptr) stamp = board_->Read(kind, id);
   Lookup<T> fresh = query();
   metrics_->CountPostgres(fresh.state == LookupState::kUnavailable);
   if (fresh.state == LookupState::kUnavailable) {
@@ -58,7 +66,7 @@ Lookup<T> CachedRecordStore::Get(const std::string& key, int64_t ttl,
     }
     return fresh;
   }
-  if (cache_usable) {
+  if (cache_usable && (board_ == nullptr || board_->Current(kind, id, stamp))) {
     const bool found = fresh.state == LookupState::kFound;
     if (auto encoded = encode(found ? &fresh.record : nullptr)) {
       cache_->Set(key, *encoded, found ? ttl : config_.negative_ttl_seconds);
@@ -71,12 +79,13 @@ Lookup<UserRecord> CachedRecordStore::FindUser(const std::string& email) {
   // Without its own key a user must not share another's entry: fail closed.
   Result<std::string> key = UserCacheKey(config_.key_prefix, email);
   if (!key.ok()) return Lookup<UserRecord>::Unavailable(key.status().message());
-  return Get<UserRecord>(*key, config_.user_ttl_seconds, DecodeUser, EncodeUser,
-                         [&] { return origin_->FindUser(email); });
+  return Get<UserRecord>(InvalidationBoard::Kind::kUser, email, *key, config_.user_ttl_seconds,
+                         DecodeUser, EncodeUser, [&] { return origin_->FindUser(email); });
 }
 
 Lookup<FileRecord> CachedRecordStore::FindFile(const std::string& file_id) {
-  return Get<FileRecord>(FileCacheKey(config_.key_prefix, file_id), config_.file_ttl_seconds,
+  return Get<FileRecord>(InvalidationBoard::Kind::kFile, file_id,
+                         FileCacheKey(config_.key_prefix, file_id), config_.file_ttl_seconds,
                          DecodeFile, EncodeFile, [&] { return origin_->FindFile(file_id); });
 }
 

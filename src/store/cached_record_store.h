@@ -7,7 +7,10 @@
 //    with its TTL;
 //  - cache error (Redis down or slow): PostgreSQL answers; nothing is cached;
 //    the failure is logged at most once per interval;
-//  - PostgreSQL unavailable on a miss: kUnavailable, never a guess.
+//  - PostgreSQL unavailable on a miss: kUnavailable, never a guess;
+//  - with an InvalidationBoard: an answer whose key changed while it was
+//    being fetched is returned but not cached (the change listener has just
+//    deleted that entry; writing the older answer back would undo it).
 // Not thread-safe (one per worker).
 #ifndef MEDIAGATE_RECORD_SOURCE_H_
 #define MEDIAGATE_RECORD_SOURCE_H_
@@ -20,16 +23,18 @@
 #include "mediagate/config.h"
 #include "mediagate/metrics.h"
 #include "mediagate/record_store.h"
+#include "store/invalidation_board.h"
 #include "store/key_value_cache.h"
 
 namespace mediagate {
 
 class CachedRecordStore : public RecordStore {
  public:
-  // `cache` may be null (Redis disabled). `origin`, `metrics` and `limiter`
-  // must outlive this object.
+  // `cache` and `board` may be null (Redis disabled, no change listener).
+  // The pointers must outlive this object.
   CachedRecordStore(const RedisConfig& config, RecordStore* origin, KeyValueCache* cache,
-                    Metrics* metrics, LogRateLimiter* limiter);
+                    Metrics* metrics, LogRateLimiter* limiter,
+                    const InvalidationBoard* board = nullptr);
 
   Lookup<UserRecord> FindUser(const std::string& email) override;
   Lookup<FileRecord> FindFile(const std::string& file_id) override;
@@ -38,7 +43,8 @@ class CachedRecordStore : public RecordStore {
 
  private:
   template <typename T>
-  Lookup<T> Get(const std::string& key, int64_t ttl, Lookup<T> (*decode)(const std::string&),
+  Lookup<T> Get(InvalidationBoard::Kind kind, const std::string& id, const std::string& key,
+                int64_t ttl, Lookup<T> (*decode)(const std::string&),
                 std::optional<std::string> (*encode)(const T*),
                 const std::function<Lookup<T>()>& query);
 
@@ -47,6 +53,7 @@ class CachedRecordStore : public RecordStore {
   KeyValueCache* cache_;
   Metrics* metrics_;
   LogRateLimiter* limiter_;
+  const InvalidationBoard* board_;
 };
 
 }  // namespace mediagate

@@ -51,14 +51,16 @@ Lookup<T> Decode(const std::string& value, Read read) {
 
 }  // namespace
 
+std::string CacheKeyPrefix(const std::string& prefix) { return prefix + ":v1:"; }
+
 Result<std::string> UserCacheKey(const std::string& prefix, const std::string& email) {
   auto digest = Digest(HashAlgorithm::kSha256, email);
   if (!digest.ok()) return digest.status().Annotate("cache key");
-  return prefix + ":v1:user:" + HexEncode(*digest);
+  return CacheKeyPrefix(prefix) + "user:" + HexEncode(*digest);
 }
 
 std::string FileCacheKey(const std::string& prefix, const std::string& file_id) {
-  return prefix + ":v1:file:" + file_id;
+  return CacheKeyPrefix(prefix) + "file:" + file_id;
 }
 
 std::optional<std::string> EncodeUser(const UserRecord* record) {

@@ -15,6 +15,8 @@
 
 namespace mediagate {
 
+// "<prefix>:v1:", the start of every key below.
+std::string CacheKeyPrefix(const std::string& prefix);
 // "<prefix>:v1:user:<sha256(email) hex>"; Internal if the digest fails.
 Result<std::string> UserCacheKey(const std::string& prefix, const std::string& email);
 // "<prefix>:v1:file:<file id>".

@@ -125,4 +125,32 @@ Status RedisCache::Delete(const std::vector<std::string>& keys, int64_t* removed
   return Status::Ok();
 }
 
+Status RedisCache::DeletePrefix(const std::string& prefix, int64_t* removed) {
+  *removed = 0;
+  if (!Connect()) return Status::Unavailable(last_error_);
+  std::string cursor = "0";
+  do {
+    redisReply* r = Command({"SCAN", cursor, "MATCH", prefix + "*", "COUNT", "1000"});
+    if (r == nullptr) return Status::Unavailable(last_error_);
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+        r->element[0]->type != REDIS_REPLY_STRING || r->element[1]->type != REDIS_REPLY_ARRAY) {
+      freeReplyObject(r);
+      Drop("redis SCAN: unexpected reply");
+      return Status::Unavailable(last_error_);
+    }
+    cursor.assign(r->element[0]->str, r->element[0]->len);
+    std::vector<std::string> keys;
+    for (size_t i = 0; i < r->element[1]->elements; ++i) {
+      const redisReply* k = r->element[1]->element[i];
+      if (k->type == REDIS_REPLY_STRING) keys.emplace_back(k->str, k->len);
+    }
+    freeReplyObject(r);
+    int64_t n = 0;
+    Status s = Delete(keys, &n);
+    if (!s.ok()) return s;
+    *removed += n;
+  } while (cursor != "0");
+  return Status::Ok();
+}
+
 }  // namespace mediagate

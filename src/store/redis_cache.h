@@ -29,6 +29,9 @@ class RedisCache : public KeyValueCache {
   GetState Get(const std::string& key, std::string* value) override;
   bool Set(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
   Status Delete(const std::vector<std::string>& keys, int64_t* removed) override;
+  // Removes every key starting with `prefix` (SCAN MATCH, then DEL), which
+  // must hold no glob characters. Keys written meanwhile may survive.
+  Status DeletePrefix(const std::string& prefix, int64_t* removed);
 
   // The last connection or command error, for diagnostics ("" if none).
   const std::string& last_error() const { return last_error_; }

@@ -14,6 +14,7 @@
 #include "base/rate_limiter.h"
 #include "fakes.h"
 #include "mediagate/metrics.h"
+#include "store/invalidation_board.h"
 #include "store/record_codec.h"
 
 namespace mediagate {
@@ -276,6 +277,33 @@ TEST_F(CachedRecordStoreTest, UnencodableRecordIsServedButNotCached) {
   ASSERT_EQ(user.state, LookupState::kFound);
   EXPECT_EQ(user.record.fields.at("uuid"), "\xff\xfe");
   EXPECT_TRUE(cache_.sets.empty());
+}
+
+// A change announced while PostgreSQL was being asked: the answer is used but
+// not written to Redis, where it would undo the listener's delete.
+TEST_F(CachedRecordStoreTest, AnswerChangedDuringFetchIsNotCached) {
+  auto board = InvalidationBoard::CreatePrivate();
+  HookedRecordStore origin;
+  origin.users = origin_.users;
+  origin.during = [&] { board->Invalidate(InvalidationBoard::Kind::kUser, kEmail); };
+  CachedRecordStore source(config_, &origin, &cache_, metrics_.get(), &limiter_, board.get());
+  EXPECT_EQ(source.FindUser(kEmail).state, LookupState::kFound);
+  EXPECT_TRUE(cache_.sets.empty());
+  origin.during = nullptr;  // no change this time: cached
+  EXPECT_EQ(source.FindUser(kEmail).state, LookupState::kFound);
+  ASSERT_EQ(cache_.sets.size(), 1u);
+  EXPECT_EQ(cache_.sets[0].key, UserKey());
+}
+
+TEST_F(CachedRecordStoreTest, ChangeOfAnotherKeyDoesNotStopCaching) {
+  auto board = InvalidationBoard::CreatePrivate();
+  HookedRecordStore origin;
+  origin.files = origin_.files;
+  origin.during = [&] { board->Invalidate(InvalidationBoard::Kind::kUser, kFileId); };
+  CachedRecordStore source(config_, &origin, &cache_, metrics_.get(), &limiter_, board.get());
+  EXPECT_EQ(source.FindFile(kFileId).state, LookupState::kFound);
+  ASSERT_EQ(cache_.sets.size(), 1u);  // a user key of the same name is another slot kind
+  EXPECT_EQ(cache_.sets[0].key, FileKey());
 }
 
 }  // namespace

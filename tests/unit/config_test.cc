@@ -126,6 +126,25 @@ TEST_F(ConfigTest, ErrorsAreOneLineNamingTheKey) {
               "token.fallback_secret_files[0]");
   ExpectError(TokenSection() + local + "local_url = \"/media\"\n", "storage.local_url");
   ExpectError(TokenSection() + local + "[url]\nmax_uri_bytes = 10\n", "url.max_uri_bytes");
+  ExpectError(TokenSection() + local + "[notify]\nuser_triggers = [\"users r.email\"]\n",
+              "notify.user_triggers");
+  ExpectError(TokenSection() + local + "[notify]\nfile_triggers = [\"media:\"]\n",
+              "notify.file_triggers");
+  ExpectError(TokenSection() + local + "[notify]\nuser_triggers = [\"u: r.e; DROP x\"]\n",
+              "notify.user_triggers");
+  ExpectError(TokenSection() + local + "[notify]\nenabled = \"yes\"\n", "notify.enabled");
+}
+
+TEST_F(ConfigTest, NotifySection) {
+  auto defaults = Load(TokenSection() + kLocal);
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_TRUE(defaults->notify.enabled);
+  EXPECT_TRUE(defaults->notify.user_triggers.empty());
+  auto config = Load(TokenSection() + kLocal +
+                     "[notify]\nenabled = false\nuser_triggers = [\"app.users: r.email\"]\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_FALSE(config->notify.enabled);
+  EXPECT_EQ(config->notify.user_triggers, std::vector<std::string>{"app.users: r.email"});
 }
 
 TEST_F(ConfigTest, MissingSecretFile) {

@@ -6,6 +6,7 @@
 #define MEDIAGATE_TESTS_UNIT_FAKES_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -49,6 +50,21 @@ class FakeRecordStore : public RecordStore {
     auto it = map.find(key);
     return it == map.end() ? Lookup<T>::Missing() : it->second;
   }
+};
+
+// A FakeRecordStore that runs `during` inside every lookup: something that
+// happens while the source of truth is being asked.
+class HookedRecordStore : public FakeRecordStore {
+ public:
+  Lookup<UserRecord> FindUser(const std::string& email) override {
+    if (during) during();
+    return FakeRecordStore::FindUser(email);
+  }
+  Lookup<FileRecord> FindFile(const std::string& file_id) override {
+    if (during) during();
+    return FakeRecordStore::FindFile(file_id);
+  }
+  std::function<void()> during;
 };
 
 // An in-memory KeyValueCache without expiry; with `error` set every call

@@ -1,0 +1,154 @@
+// ChangeListener: libpqxx LISTEN loop.
+#include "store/change_listener.h"
+
+#include <spdlog/spdlog.h>
+
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "base/first_line.h"
+#include "config/conninfo.h"
+#include "store/record_codec.h"
+
+namespace mediagate {
+namespace {
+
+constexpr long kPollMicros = 100 * 1000;  // how often *stop and rechecks are looked at
+
+class Receiver : public pqxx::notification_receiver {
+ public:
+  Receiver(pqxx::connection_base& conn, ChangeListener* listener)
+      : pqxx::notification_receiver(conn, kChangeChannel), listener_(listener) {}
+  void operator()(const std::string& payload, int) override { listener_->Apply(payload); }
+
+ private:
+  ChangeListener* listener_;
+};
+
+}  // namespace
+
+ChangeListener::ChangeListener(const Config& config, InvalidationBoard* board)
+    : database_(config.database),
+      redis_config_(config.redis),
+      board_(board),
+      backoff_(std::chrono::milliseconds(100), std::chrono::milliseconds(5000)),
+      limiter_(std::chrono::seconds(config.log.error_interval_seconds)) {
+  if (config.redis.enabled) redis_ = std::make_unique<RedisCache>(config.redis);
+}
+
+ChangeListener::~ChangeListener() = default;
+
+int ChangeListener::Run(const volatile std::sig_atomic_t* stop) {
+  while (!*stop) {
+    if (!backoff_.Ready(Clock::now())) {
+      RunDueRechecks();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
+    Session(stop);
+  }
+  return 0;
+}
+
+void ChangeListener::Session(const volatile std::sig_atomic_t* stop) {
+  auto conninfo = BuildConnectionString(database_);
+  if (!conninfo.ok()) {
+    spdlog::critical("change listener: {}", conninfo.status().message());
+    backoff_.Failure(Clock::now());
+    return;
+  }
+  try {
+    pqxx::connection conn(*conninfo);
+    Receiver receiver(conn, this);  // LISTEN
+    backoff_.Success();
+    // Whatever changed while nobody listened is unknown: forget everything.
+    FlushAll();
+    spdlog::info("change listener: listening on {} (backend pid {}); caches flushed",
+                 kChangeChannel, conn.backendpid());
+    while (!*stop) {
+      conn.await_notification(0, kPollMicros);
+      RunDueRechecks();
+      FlushRedisIfDirty();
+    }
+  } catch (const std::exception& e) {
+    backoff_.Failure(Clock::now());
+    uint64_t held = 0;
+    if (limiter_.Allow("listen", &held)) {
+      std::string what = e.what();
+      spdlog::error("change listener: PostgreSQL: {} ({} similar messages suppressed)",
+                    FirstLineOf(what), held);
+    }
+  }
+}
+
+void ChangeListener::Apply(const std::string& payload) {
+  const Change change = ParseChangePayload(payload);
+  if (change.kind == ChangeKind::kAll) {
+    FlushAll();
+    return;
+  }
+  Forget(change);
+  rechecks_.push_back(Pending{Clock::now() + kRecheck, change});
+}
+
+void ChangeListener::Forget(const Change& change) {
+  const bool user = change.kind == ChangeKind::kUser;
+  board_->Invalidate(user ? InvalidationBoard::Kind::kUser : InvalidationBoard::Kind::kFile,
+                     change.key);
+  if (!redis_ || redis_dirty_) return;  // a dirty cache is flushed whole anyway
+  Result<std::string> key =
+      user ? UserCacheKey(redis_config_.key_prefix, change.key)
+           : Result<std::string>(FileCacheKey(redis_config_.key_prefix, change.key));
+  int64_t removed = 0;
+  if (!key.ok() || !redis_->Delete({*key}, &removed).ok()) redis_dirty_ = true;
+}
+
+void ChangeListener::FlushAll() {
+  board_->InvalidateAll();
+  rechecks_.clear();
+  if (redis_) redis_dirty_ = true;
+  FlushRedisIfDirty();
+}
+
+void ChangeListener::FlushRedisIfDirty() {
+  if (!redis_dirty_) return;
+  int64_t removed = 0;
+  Status s = redis_->DeletePrefix(CacheKeyPrefix(redis_config_.key_prefix), &removed);
+  if (s.ok()) {
+    redis_dirty_ = false;
+    // Workers may have cached entries from Redis before the flush finished.
+    board_->InvalidateAll();
+    spdlog::info("change listener: flushed {} Redis entries", removed);
+    return;
+  }
+  uint64_t held = 0;
+  if (limiter_.Allow("redis", &held)) {
+    spdlog::warn("change listener: cannot flush Redis ({}); retrying ({} similar suppressed)",
+                 s.message(), held);
+  }
+}
+
+void ChangeListener::RunDueRechecks() {
+  const auto now = Clock::now();
+  while (!rechecks_.empty() && rechecks_.front().due <= now) {
+    const Change change = rechecks_.front().change;
+    rechecks_.pop_front();
+    Forget(change);
+  }
+}
+
+Status PublishChange(const DatabaseConfig& database, const std::string& payload) {
+  auto conninfo = BuildConnectionString(database);
+  if (!conninfo.ok()) return conninfo.status();
+  try {
+    pqxx::connection conn(*conninfo);
+    pqxx::nontransaction tx(conn);
+    tx.exec("SELECT pg_notify(" + tx.quote(kChangeChannel) + ", " + tx.quote(payload) + ")");
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    return Status::Unavailable("PostgreSQL: " + FirstLineOf(what));
+  }
+}
+
+}  // namespace mediagate
