@@ -25,7 +25,7 @@ the suite notices (every one must make some test fail):
     no_invalidate     `mediagate invalidate` runs with another Redis key prefix
     no_retry_after    the 503 for "unavailable" has no Retry-After header
     leak_upstream     nginx adds the presigned/upstream URL as a response header
-    long_ttl          mediagate caches users for 30 s instead of USER_TTL
+    no_notify         notify.enabled = false: no change listener, no pushed revocation
 """
 import hashlib
 import json
@@ -46,7 +46,8 @@ from mgstack.testing import (STACK_LOG_CHECKS, STACK_SETTINGS, StackTestCase,  #
                              parse_stack_args)
 
 SETTINGS = STACK_SETTINGS
-USER_TTL = 2          # redis.user_ttl_seconds: the revocation deadline without invalidate
+REVOCATION_BOUND = 1.0  # s from a COMMIT to the first denial through nginx (README)
+POLL = 0.05             # how often the revocation tests ask
 SLICE = 1024 * 1024   # `slice 1m` in mediagate-locations.conf
 # How long nginx's auth micro-cache may still answer with an allow after a
 # change (mediagate-http.conf: one half-second window).
@@ -95,10 +96,11 @@ class E2EBase(StackTestCase):
     def stack_options(cls):
         return {
             "mediagate_config": {
-                "redis": {"user_ttl_seconds": 30 if "long_ttl" in MUTATIONS else USER_TTL,
-                          "file_ttl_seconds": 60,
+                # The default user TTL (60 s): revocation must not depend on it.
+                "redis": {"file_ttl_seconds": 60,
                           "negative_ttl_seconds": 1, "key_prefix": "mg-e2e"},
                 "database": {"connect_timeout_ms": 2000},
+                "notify": {"enabled": "no_notify" not in MUTATIONS},
             },
             "snippet_filter": mutate_snippet,
         }
@@ -111,7 +113,8 @@ class E2EBase(StackTestCase):
         cls.cli_config = cls.stack.config_path
         if "no_invalidate" in MUTATIONS:
             cls.cli_config = os.path.join(cls.tmp, "cli-mutated.toml")
-            cfg = mg.deep_merge(cls.stack.config, {"redis": {"key_prefix": "elsewhere"}})
+            cfg = mg.deep_merge(cls.stack.config, {"redis": {"key_prefix": "elsewhere"},
+                                                   "notify": {"enabled": False}})
             mg.write_file(cls.cli_config, mg.to_toml(cfg), 0o600)
 
     # -- downloads, HEAD, ranges ---------------------------------------------
@@ -270,14 +273,27 @@ class E2EBase(StackTestCase):
     def test_revocation_with_invalidate_beats_nginx_cache(self):
         user = self.new_user()
         small = self.demo["files"]["episode-2"][3]
-        self.assert_file(self.get(user, "episode-2", "episode-2.mp3"), small)
+        time.sleep(0.5)  # past the change listener's second look at the creation (250 ms)
+        # Distinct names: each request is its own micro-cache entry, so each
+        # reaches mediagate (either worker), and Redis holds the user after it.
+        names = [f"e{i}.mp3" for i in range(8)]
+        for name in names:
+            self.assert_file(self.get(user, "episode-2", name), small)
         r = self.get(user, "episode-2", "episode-2.mp3")
         self.assert_file(r, small)
         self.assertEqual(mg.header(r, "X-Cache-Status"), "HIT", "nginx has the file cached")
-        self.stack.db.set_subscription(user, "canceled", -30 * DAY)
+        # Behind the triggers' back, as in a schema without them: only the
+        # invalidate can tell the caches.
+        self.stack.psql("SET session_replication_role = replica; UPDATE mediagate_subscriptions "
+                        "SET status = 'canceled', current_period_end = now() - interval '30 days' "
+                        f"WHERE user_id = {user.id}")
+        for name in names:
+            self.assert_file(self.get(user, "episode-2", "x" + name), small)  # still cached
         self.stack.mediagate.invalidate(user=user.email, config=self.cli_config)
         self.assert_denied_within_window(
             self.stack.premium_path(user, "episode-2", "episode-2.mp3"), time.monotonic(), small)
+        for name in names:
+            self.assertEqual(self.get(user, "episode-2", "y" + name).status, 403)
         # Everyone else still gets the cached file.
         self.assert_file(self.get(self.alice, "episode-2", "episode-2.mp3"), small)
 
@@ -300,25 +316,54 @@ class E2EBase(StackTestCase):
                              f"deny took {elapsed:.2f} s; the micro-cache window is "
                              f"{MICRO_CACHE_WINDOW} s")
 
-    def test_revocation_without_invalidate_within_user_ttl(self):
-        user = self.new_user()
-        small = self.demo["files"]["episode-2"][3]
-        self.assert_file(self.get(user, "episode-2", "episode-2.mp3"), small)
-        self.stack.db.set_subscription(user, "canceled", -30 * DAY)
-        cancelled = time.monotonic()
-        path = self.stack.premium_path(user, "episode-2", "episode-2.mp3")
-
-        def denied():
+    def denied_within_bound(self, path, change_sql):
+        """Asks for `path` every POLL s (an allow, so nginx's micro-cache holds it),
+        runs `change_sql` with psql, and asserts the first 403 came at most
+        REVOCATION_BOUND s after psql was started (so after less since the COMMIT),
+        never a 5xx, and that it stays denied."""
+        for _ in range(10):  # half a second of allows, the micro-cache warm
+            self.assertEqual(self.request(path).status, 200)
+            time.sleep(POLL)
+        started = time.monotonic()
+        self.stack.psql(change_sql)
+        while True:
             r = self.request(path)
-            self.assertIn(r.status, (200, 403))
-            return r.status == 403
-        try:
-            mg.wait_until(denied, USER_TTL + 5, "the deny after cancellation", 0.1)
-        except mg.StackError as exc:
-            self.fail(f"{exc}; user_ttl_seconds is {USER_TTL}")
-        elapsed = time.monotonic() - cancelled
-        self.assertLessEqual(elapsed, USER_TTL + 1.0,
-                             f"deny took {elapsed:.2f} s; user_ttl_seconds is {USER_TTL}")
+            elapsed = time.monotonic() - started
+            self.assertIn(r.status, (200, 403), r.body[:200])
+            if r.status == 403:
+                break
+            self.assertLess(elapsed, REVOCATION_BOUND + 5, "never denied")
+            time.sleep(POLL)
+        self.assertLessEqual(elapsed, REVOCATION_BOUND,
+                             f"the first deny came {elapsed:.3f} s after the change")
+        for _ in range(6):
+            self.assertEqual(self.request(path).status, 403)
+        return elapsed
+
+    def test_cancellation_denied_within_1s_without_invalidate(self):
+        user = self.new_user()
+        path = self.stack.premium_path(user, "episode-2", "episode-2.mp3")
+        self.denied_within_bound(path, "UPDATE mediagate_subscriptions SET status = 'canceled', "
+                                 "current_period_end = now() - interval '30 days' "
+                                 f"WHERE user_id = {user.id}")
+
+    def test_cancellation_denied_within_1s_after_listener_connection_killed(self):
+        user, other = self.new_user(), self.new_user()
+        path = self.stack.premium_path(user, "episode-2", "episode-2.mp3")
+        listening = "SELECT pid FROM pg_stat_activity WHERE query LIKE 'LISTEN %'"
+        killed = self.stack.psql(listening).split()
+        self.assertEqual(len(killed), 1, "one listening connection")
+        # The cancellation is committed while nobody listens.
+        self.denied_within_bound(path, f"SELECT pg_terminate_backend({killed[0]}); "
+                                 "UPDATE mediagate_subscriptions SET status = 'canceled', "
+                                 "current_period_end = now() - interval '30 days' "
+                                 f"WHERE user_id = {user.id}")
+        mg.wait_until(lambda: self.stack.psql(listening).split() not in ([], killed), 10,
+                      "a new listening connection", 0.05)
+        path = self.stack.premium_path(other, "episode-2", "episode-2.mp3")
+        self.denied_within_bound(path, "UPDATE mediagate_subscriptions SET status = 'canceled', "
+                                 "current_period_end = now() - interval '30 days' "
+                                 f"WHERE user_id = {other.id}")
 
     def test_link_generation_bump_revokes_old_links(self):
         user = self.new_user()
