@@ -75,6 +75,11 @@ int RunWorker(const Config& config, int listen_fd, Metrics* metrics, int slot,
       Decider::Create(config, std::move(*tokens), upstream->get(), records, &clock);
   RequestHandler handler(config.server, std::move(*clients), decider.get(), records, metrics);
 
+  // Connections are opened before the first request, not by it. A backend
+  // that is down now is retried by the first request that needs it.
+  database.Ping();
+  if (cache) cache->Ping();
+
   if (FCGX_Init() != 0) {
     spdlog::critical("worker: FCGX_Init failed");
     return 1;

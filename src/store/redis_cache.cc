@@ -25,6 +25,7 @@ RedisCache::~RedisCache() {
 
 void RedisCache::Drop(const std::string& why) {
   last_error_ = why;
+  unread_ = 0;
   if (ctx_ != nullptr) redisFree(ctx_);
   ctx_ = nullptr;
   backoff_.Failure(Backoff::Clock::now());
@@ -67,7 +68,20 @@ bool RedisCache::Connect() {
   return true;
 }
 
+bool RedisCache::ReadUnread() {
+  for (; unread_ > 0; --unread_) {
+    void* reply = nullptr;
+    if (redisGetReply(ctx_, &reply) != REDIS_OK || reply == nullptr) {
+      Drop(std::string("redis SET reply: ") + (ctx_->err != 0 ? ctx_->errstr : "no reply"));
+      return false;
+    }
+    freeReplyObject(reply);  // an error reply (e.g. OOM) only means nothing was cached
+  }
+  return true;
+}
+
 redisReply* RedisCache::Command(const std::vector<std::string>& args) {
+  if (!ReadUnread()) return nullptr;
   std::vector<const char*> argv;
   std::vector<size_t> lens;
   for (const std::string& a : args) {
@@ -106,7 +120,29 @@ KeyValueCache::GetState RedisCache::Get(const std::string& key, std::string* val
 
 bool RedisCache::Set(const std::string& key, const std::string& value, int64_t ttl_seconds) {
   if (!Connect()) return false;
-  redisReply* r = Command({"SET", key, value, "EX", std::to_string(ttl_seconds)});
+  const std::string ttl = std::to_string(ttl_seconds);
+  const char* argv[] = {"SET", key.data(), value.data(), "EX", ttl.data()};
+  const size_t lens[] = {3, key.size(), value.size(), 2, ttl.size()};
+  if (redisAppendCommandArgv(ctx_, 5, argv, lens) != REDIS_OK) {
+    Drop("redis SET: cannot queue the command");
+    return false;
+  }
+  // Sent now, in order; the reply is read before the next command, so the
+  // request does not wait a round trip for it.
+  int done = 0;
+  while (done == 0) {
+    if (redisBufferWrite(ctx_, &done) != REDIS_OK) {
+      Drop(std::string("redis SET: ") + ctx_->errstr);
+      return false;
+    }
+  }
+  ++unread_;
+  return true;
+}
+
+bool RedisCache::Ping() {
+  if (!Connect()) return false;
+  redisReply* r = Command({"PING"});
   if (r == nullptr) return false;
   freeReplyObject(r);
   return true;

@@ -27,11 +27,17 @@ class RedisCache : public KeyValueCache {
   RedisCache& operator=(const RedisCache&) = delete;
 
   GetState Get(const std::string& key, std::string* value) override;
+  // Sends SET ... EX and returns without waiting for the reply (read before
+  // the next command); false only if it could not be sent.
   bool Set(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
   Status Delete(const std::vector<std::string>& keys, int64_t* removed) override;
   // Removes every key starting with `prefix` (SCAN MATCH, then DEL), which
   // must hold no glob characters. Keys written meanwhile may survive.
   Status DeletePrefix(const std::string& prefix, int64_t* removed);
+
+  // Connects if needed and sends PING: a worker warms its connection before
+  // its first request. False if Redis cannot answer now.
+  bool Ping();
 
   // The last connection or command error, for diagnostics ("" if none).
   const std::string& last_error() const { return last_error_; }
@@ -41,12 +47,15 @@ class RedisCache : public KeyValueCache {
   // Runs one command; nullptr (and the connection dropped) on any error,
   // including an error reply. The caller frees the reply.
   redisReply* Command(const std::vector<std::string>& args);
+  // Reads the replies of earlier SETs; false (connection dropped) on error.
+  bool ReadUnread();
   void Drop(const std::string& why);
 
   RedisConfig config_;
   redisContext* ctx_ = nullptr;
   Backoff backoff_;
   std::string last_error_;
+  int unread_ = 0;  // SET replies not read yet
 };
 
 }  // namespace mediagate
