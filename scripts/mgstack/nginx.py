@@ -3,12 +3,21 @@ in one prefix directory. Not thread-safe.
 """
 import hashlib
 import os
+import shutil
 import subprocess
 
 from .processes import (Abort, StackError, child_env, port_open, read_text, tail, wait_until,
                         write_file)
 
 USER = "www-data"
+
+
+def auth_cache_dir(prefix):
+    """Where the nginx under `prefix` keeps the auth micro-cache: on tmpfs, like
+    the shipped snippet's /run/nginx-mediagate-auth (so benchmarks measure the
+    same thing), one directory per prefix; removed when nginx stops."""
+    digest = hashlib.sha256(os.path.abspath(prefix).encode()).hexdigest()[:16]
+    return "/dev/shm/mgstack-auth-" + digest
 
 
 class Nginx:
@@ -18,7 +27,7 @@ class Nginx:
         self.procs, self.prefix, self.logs = procs, prefix, logs
         self.conf_dir = os.path.join(prefix, "conf")
         self.http_port, self.workers = http_port, workers
-        self.auth_cache = os.path.join(prefix, "auth-cache")  # nginx makes it, 0700
+        self.auth_cache = auth_cache_dir(prefix)  # nginx makes it, 0700
         self.error_log = os.path.join(logs, "nginx-error.log")
         self.access_log = os.path.join(logs, "nginx-access.log")
         self.ports = [http_port]  # all must accept connections before start() returns
@@ -101,4 +110,7 @@ http {{
         return self.procs.running(self.name)
 
     def stop(self):
-        return self.procs.stop(self.name, timeout=15)
+        try:
+            return self.procs.stop(self.name, timeout=15)
+        finally:
+            shutil.rmtree(self.auth_cache, ignore_errors=True)

@@ -9,7 +9,7 @@ Layout of STATE (every server on loopback or unix sockets inside STATE):
   secrets/    token secret, S3 secret (0600)    mediagate.toml  generated config
   run/        redis.sock, mediagate.sock (www-data, 0660), pg/ (PostgreSQL socket)
   pg/ redis/  data dirs     s3/  scripts/s3-store's STATE_DIR     media/  (local)
-  www/feeds/  static RSS feeds at /demo-feeds/    nginx/  conf/, cache/, auth-cache/, tmp/
+  www/feeds/  static RSS feeds at /demo-feeds/    nginx/  conf/, cache/, tmp/ (auth micro-cache: /dev/shm)
   logs/       postgres.log redis.log mediagate.log nginx-error.log nginx-access.log
               local-access.log                    pids/  see processes.py
 Must run as root (initdb and Swift run as their own users, spawn-fcgi sets the
@@ -19,13 +19,14 @@ import email.utils
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 from .clients import http, media_path, s3_quote
 from .mediagate import Mediagate, deep_merge, to_toml
-from .nginx import USER as NGINX_USER, Nginx
+from .nginx import USER as NGINX_USER, Nginx, auth_cache_dir
 from .postgres import Postgres
 from .processes import Processes, StackError, free_port, log, port_open, read_text, write_file
 from .redis_server import Redis
@@ -211,7 +212,7 @@ class Stack:
         files = {
             "mediagate-http.conf": self._snippet("mediagate-http.conf", [
                 # nginx creates the auth micro-cache's dir itself (0700, www-data)
-                ("/var/cache/nginx/mediagate-auth", self.nginx.auth_cache),
+                ("/run/nginx-mediagate-auth", self.nginx.auth_cache),
                 ("/var/cache/nginx/mediagate", os.path.join(self.nginx.prefix, "cache"))]),
             "mediagate-locations.conf": self._snippet("mediagate-locations.conf", [
                 ("unix:/run/mediagate/mediagate.sock", f"unix:{self.mediagate.sock}")]),
@@ -304,6 +305,7 @@ class Stack:
 def stop_state(state):
     """Stops every recorded server of a state dir and its S3 store."""
     errors = []
+    shutil.rmtree(auth_cache_dir(os.path.join(state, "nginx")), ignore_errors=True)
     for stop in (Processes(state).stop_all, S3Store(os.path.join(state, "s3"), 0).stop):
         try:
             stop()
