@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 
 from .clients import header
 from .demo import demo_bytes, seed_demo
@@ -209,6 +210,30 @@ class StackTestCase(LogChecks):
             pass
         time.sleep(0.3)
         return self.stack.storage_gets(key)
+
+
+# MEDIAGATE_E2E_MUTATE=name[,name...]: the stack broken on purpose (each test
+# file lists the names it knows); some test must then fail.
+MUTATIONS = frozenset(m for m in os.environ.get("MEDIAGATE_E2E_MUTATE", "").split(",") if m)
+
+# The change listener looks at every changed row a second time this long after
+# the notification (ChangeListener::kRecheck), dropping what was cached meanwhile.
+LISTENER_RECHECK = 0.25
+
+
+def settle():
+    """Waits out the listener's second look at rows just written, so that a
+    cache a test warms afterwards stays warm."""
+    time.sleep(2 * LISTENER_RECHECK)
+
+
+def run_stack_tests(default_binary):
+    """The main() of a stack test file: parse_stack_args, then unittest."""
+    rest = parse_stack_args(default_binary)
+    if MUTATIONS:
+        print(f"MEDIAGATE_E2E_MUTATE: {sorted(MUTATIONS)} (some tests MUST fail)",
+              file=sys.stderr)
+    unittest.main(argv=[sys.argv[0]] + rest)
 
 
 def parse_stack_args(default_binary):

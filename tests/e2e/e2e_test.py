@@ -41,9 +41,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 import mgstack as mg  # noqa: E402
-from mgstack import DAY  # noqa: E402
-from mgstack.testing import (STACK_LOG_CHECKS, STACK_SETTINGS, StackTestCase,  # noqa: E402
-                             parse_stack_args)
+from mgstack.testing import (MUTATIONS, STACK_LOG_CHECKS, STACK_SETTINGS,  # noqa: E402
+                             StackTestCase, run_stack_tests, settle)
 
 SETTINGS = STACK_SETTINGS
 REVOCATION_BOUND = 1.0  # s from a COMMIT to the first denial through nginx (README)
@@ -54,7 +53,6 @@ SLICE = 1024 * 1024   # `slice 1m` in mediagate-locations.conf
 MICRO_CACHE_WINDOW = 0.5
 # Lines that fail the test during which they were logged.
 LOG_CHECKS = STACK_LOG_CHECKS
-MUTATIONS = {m for m in os.environ.get("MEDIAGATE_E2E_MUTATE", "").split(",") if m}
 # Premium links Django 3.2 mints for names in many scripts, and hand-written
 # file-name segments, with mediagate's expected answer (scripts/gen_url_vectors.py).
 with open(os.path.join(REPO, "tests", "vectors", "file_names.json"), encoding="utf-8") as _fh:
@@ -273,7 +271,7 @@ class E2EBase(StackTestCase):
     def test_revocation_with_invalidate_beats_nginx_cache(self):
         user = self.new_user()
         small = self.demo["files"]["episode-2"][3]
-        time.sleep(0.5)  # past the change listener's second look at the creation (250 ms)
+        settle()  # past the change listener's second look at the new user
         # Distinct names: each request is its own micro-cache entry, so each
         # reaches mediagate (either worker), and Redis holds the user after it.
         names = [f"e{i}.mp3" for i in range(8)]
@@ -486,11 +484,7 @@ class LocalE2ETest(E2EBase, unittest.TestCase):
 
 
 def main():
-    rest = parse_stack_args(os.path.join(REPO, "build", "mediagate"))
-    if MUTATIONS:
-        print(f"MEDIAGATE_E2E_MUTATE: {sorted(MUTATIONS)} (some tests MUST fail)",
-              file=sys.stderr)
-    unittest.main(argv=[sys.argv[0]] + rest)
+    run_stack_tests(os.path.join(REPO, "build", "mediagate"))
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 import mgstack as mg  # noqa: E402
 from mgstack.nginx import USER as NGINX_USER  # noqa: E402
-from mgstack.testing import StackTestCase, parse_stack_args  # noqa: E402
+from mgstack.testing import MUTATIONS, StackTestCase, run_stack_tests  # noqa: E402
 
 WINDOW = 0.5        # the micro-cache window of mediagate-http.conf
 MARGIN = 0.03       # nginx's $msec is its cached time: keep away from window edges
@@ -46,7 +46,6 @@ B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 # What nginx answers the client for each decision (README, "The responder").
 STATUS = {"allow": 200, "not_found": 404, "unavailable": 503, "bad_request": 403,
           "bad_token": 403, "unknown_user": 403, "inactive": 403, "method": 403}
-MUTATIONS = {m for m in os.environ.get("MEDIAGATE_E2E_MUTATE", "").split(",") if m}
 # mc_key_no_*: a map (http level) that drops one segment of the URI for the key.
 KEY_DROPS = {
     "mc_key_no_email": r"~^(/premium_media/)[^/]*(/.*)$",
@@ -296,11 +295,7 @@ class MicroCacheTest(StackTestCase, unittest.TestCase):
 
 
 def main():
-    rest = parse_stack_args(os.path.join(REPO, "build", "mediagate"))
-    if MUTATIONS:
-        print(f"MEDIAGATE_E2E_MUTATE: {sorted(MUTATIONS)} (some tests MUST fail)",
-              file=sys.stderr)
-    unittest.main(argv=[sys.argv[0]] + rest)
+    run_stack_tests(os.path.join(REPO, "build", "mediagate"))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import unittest
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO_ROOT, "scripts"))
 import mgstack as mg  # noqa: E402
-from mgstack.testing import CRASH_MARKERS, LogChecks  # noqa: E402
+from mgstack.testing import CRASH_MARKERS, LogChecks, settle  # noqa: E402
 from mgstack import DAY, Metrics, b64_email, deep_merge, wait_until  # noqa: E402,F401
 
 SETTINGS = {"binary": None, "keep_tmp": False}  # from the command line (main)
@@ -143,6 +143,8 @@ class MediagateTestCase(LogChecks, unittest.TestCase):
     REDIS = True
 
     stack = None
+    # Waits out the change listener's second look at rows just written.
+    settle = staticmethod(settle)
 
     @classmethod
     def setUpClass(cls):

@@ -313,7 +313,7 @@ class PushedChangesTest(MediagateTestCase):
 
     def test_invalidate_reaches_worker_caches(self):
         user = self.create_user(self.new_email(), "active")
-        time.sleep(0.5)  # past the listener's second look at the creation (250 ms)
+        self.settle()
         self.warm(user)  # Redis and the workers hold the user now
         # Behind the triggers' back (session_replication_role skips them), as
         # with a schema whose tables have no triggers: only invalidate can tell.
@@ -511,13 +511,6 @@ class DegradationPostgresTest(MediagateTestCase):
             super().tearDown()
         finally:
             self.stack.ensure_running()
-
-    @staticmethod
-    def settle():
-        """Waits out the change listener's second look (250 ms) at rows just
-        created, which drops what was cached meanwhile: the warm cache this
-        class relies on must be filled after it."""
-        time.sleep(0.5)
 
     def wait_health(self, status):
         return wait_until(lambda: self.stack.fcgi(self.stack.mediagate.health_path).status
@@ -722,7 +715,7 @@ class MetricsHealthTest(MediagateTestCase):
 
     def test_redis_and_postgres_counters(self):
         user = self.create_user(self.new_email(), "active")
-        time.sleep(0.5)  # past the change listener's second look at the new row
+        self.settle()
         m0 = self.metrics()
         self.assert_allowed(self.request_media(user, "ep1"))  # user not cached yet
         m1 = self.metrics()
