@@ -103,9 +103,14 @@ class Mediagate:
 
     LISTENER_COMM = "mg-listener"  # the change listener's /proc/PID/comm
 
+    @classmethod
+    def workers_of(cls, master_pid):
+        """The worker PIDs among a master's children (not its change listener)."""
+        return [c for c in children(master_pid) if comm(c) != cls.LISTENER_COMM]
+
     def worker_pids(self):
         pid = self.master_pid
-        return [c for c in children(pid) if comm(c) != self.LISTENER_COMM] if pid else []
+        return self.workers_of(pid) if pid else []
 
     def listener_pid(self):
         """The change listener's PID, or None."""

@@ -43,9 +43,7 @@ class SocketSourceTest(MediagateTestCase):
         log = self.stack.path("listen.log")
         proc = self.stack.procs.spawn("serve", argv, log, pass_fds=pass_fds)
         self.addCleanup(self.stack.procs.stop, "serve")
-        workers = lambda: [c for c in mg.children(proc.pid)  # noqa: E731
-                           if mg.comm(c) != mg.Mediagate.LISTENER_COMM]
-        wait_until(lambda: len(workers()) == 2, 10, "2 workers")
+        wait_until(lambda: len(mg.Mediagate.workers_of(proc.pid)) == 2, 10, "2 workers")
         r = mg.fcgi(socket_path, self.media_uri(self.user.email, "ep1", self.token_for(self.user)))
         self.assertEqual(r.status, 200, f"{r}\n{mg.tail(log)}")
         self.assertIn("x-mediagate-upstream", r.headers)
