@@ -174,10 +174,10 @@ def wrk(url, connections, duration, threads=None, script=None, script_args=()):
             "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))}
 
 
-def vm_rss_kib(pid):
-    """VmRSS of a live process in KiB (/proc/PID/status)."""
+def vm_rss_kib(pid, field="VmRSS"):
+    """A live process's VmRSS (or RssAnon, RssFile, RssShmem) in KiB (/proc/PID/status)."""
     with open(f"/proc/{pid}/status") as fh:
-        return int(re.search(r"^VmRSS:\s+(\d+) kB", fh.read(), re.M).group(1))
+        return int(re.search(rf"^{field}:\s+(\d+) kB", fh.read(), re.M).group(1))
 
 
 def mint_tokens(mediagate, users, config=None):
@@ -207,9 +207,9 @@ def cold_decisions(mediagate, redis, load, uris, concurrency=4):
     return r["rps"]
 
 
-def worker_rss_kib(mediagate):
-    """{worker pid: VmRSS in KiB} of mediagate's workers (the master's children)."""
-    return {pid: vm_rss_kib(pid) for pid in mediagate.worker_pids()}
+def worker_rss_kib(mediagate, field="VmRSS"):
+    """{worker pid: VmRSS (or another field of vm_rss_kib) in KiB} of mediagate's workers."""
+    return {pid: vm_rss_kib(pid, field) for pid in mediagate.worker_pids()}
 
 
 def start_fcgi_cap(procs, binary, sock, answer_path, log_path, user, workers=2):
