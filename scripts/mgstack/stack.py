@@ -230,7 +230,7 @@ class Stack:
                  f'"~^{origin}/"')]),
             "mediagate-locations.conf": self._snippet("mediagate-locations.conf", [
                 ("unix:/run/mediagate/mediagate.sock", f"unix:{self.mediagate.sock}"),
-                ("snippets/mediagate-storage.conf", "mediagate-storage.conf"),
+                ("/etc/nginx/snippets/mediagate-storage.conf", "mediagate-storage.conf"),
                 ("/var/log/nginx/access.log", access_log)]),
             "mediagate-storage.conf": self._snippet("mediagate-storage.conf", []),
         }

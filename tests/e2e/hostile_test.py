@@ -49,6 +49,7 @@ ALLOWED_HEADERS = {"content-type", "content-length", "content-range", "accept-ra
 STORAGE_MARKERS = (b"standin", b"nosuchkey", b"<error>", b"requestid", b"x-amz-",
                    b"signature", b"x-mediagate-")
 OBJECT_SIZE = 300 * 1024   # one slice
+SLICE = 1024 * 1024        # `slice 1m` in mediagate-storage.conf
 
 
 def mutate_snippet(name, text):
@@ -84,6 +85,8 @@ class StorageTrustTest(StackTestCase, unittest.TestCase):
         cls.data = demo_bytes(OBJECT_SIZE, "hostile")
         cls.marker = cls.data[1000:1032]
         cls.add_object("ok", "hostile/ok.mp3", cls.data)
+        cls.big = demo_bytes(SLICE * 5 // 2, "hostile-big")
+        cls.add_object("big", "hostile/big.mp3", cls.big)
         settle()
 
     @classmethod
@@ -208,6 +211,21 @@ class StorageTrustTest(StackTestCase, unittest.TestCase):
                 self.assertEqual(mg.header(resp, "Last-Modified"),
                                  "Tue, 01 Dec 2026 10:00:00 GMT")
                 self.assertEqual(mg.header(resp, "Content-Type"), "audio/mpeg")
+                if resp.status == 200:
+                    self.assertEqual(mg.header(resp, "Accept-Ranges"), "bytes")
+
+    def test_filtered_object_of_three_slices_is_byte_exact(self):
+        link = self.link("big")
+        for what in ("miss", "hit"):
+            with self.subTest(what):
+                self.assert_file(self.request(link), self.big, what)
+                a, b = SLICE - 100, 2 * SLICE + 100            # across both boundaries
+                r = self.request(link, headers={"Range": f"bytes={a}-{b}"})
+                self.assertEqual(r.status, 206)
+                self.assertEqual(mg.header(r, "Content-Range"), f"bytes {a}-{b}/{len(self.big)}")
+                self.assertTrue(r.body == self.big[a:b + 1], "wrong bytes")
+        head = self.request(link, method="HEAD")
+        self.assertEqual(int(mg.header(head, "Content-Length")), len(self.big))
 
     def test_storage_errors_get_nginx_pages_and_honest_statuses(self):
         doc = self.storage.error_document
