@@ -55,22 +55,22 @@ SLICE = 1024 * 1024        # `slice 1m` in mediagate-storage.conf
 def mutate_snippet(name, text):
     """Test-only breakage of the nginx snippet copies (MEDIAGATE_E2E_MUTATE)."""
     edits = {
-        "obey_x_accel": ("mediagate-storage.conf", "proxy_ignore_headers X-Accel-Redirect ",
+        "obey_x_accel": ("mediagate-storage.conf", r"proxy_ignore_headers X-Accel-Redirect ",
                          "proxy_ignore_headers "),
-        "pass_headers": ("mediagate-storage.conf", 'more_clear_headers "*";', ""),
-        "any_redirect": ("mediagate-http.conf", '    default "";',
+        "pass_headers": ("mediagate-storage.conf", r'more_clear_headers [^;]*;', ""),
+        "any_redirect": ("mediagate-http.conf", r'    default "";',
                          '    default $upstream_http_location;'),
-        "no_intercept": ("mediagate-storage.conf", "proxy_intercept_errors on;",
+        "no_intercept": ("mediagate-storage.conf", r"proxy_intercept_errors on;",
                          "proxy_intercept_errors off;"),
-        "log_uri": ("mediagate-http.conf", '"$request_method $mediagate_log_uri',
+        "log_uri": ("mediagate-http.conf", r'"\$request_method \$mediagate_log_uri',
                     '"$request_method $request_uri'),
     }
     for m in sorted(MUTATIONS & set(edits)):
-        file, old, new = edits[m]
+        file, pattern, new = edits[m]   # a regular expression and its replacement
         if file == name:
-            if old not in text:
-                raise AssertionError(f"mutation {m}: {old!r} not in {name}")
-            text = text.replace(old, new)
+            text, count = re.subn(pattern, lambda _: new, text, count=1)
+            if not count:
+                raise AssertionError(f"mutation {m}: {pattern!r} not in {name}")
     return text
 
 
@@ -226,6 +226,15 @@ class StorageTrustTest(StackTestCase, unittest.TestCase):
                 self.assertTrue(r.body == self.big[a:b + 1], "wrong bytes")
         head = self.request(link, method="HEAD")
         self.assertEqual(int(mg.header(head, "Content-Length")), len(self.big))
+
+    def test_range_past_the_end_is_416_and_asks_storage_once(self):
+        fid = self.unique("short")
+        self.add_object(fid, f"hostile/{fid}", b"x" * 1000)
+        settle()
+        for _ in range(3):
+            r = self.request(self.link(fid), headers={"Range": f"bytes={SLICE + 5}-"})
+            self.assertEqual(r.status, 416, r.body[:200])
+        self.assertEqual(len(self.storage.requests_for(f"hostile/{fid}")), 1)
 
     def test_storage_errors_get_nginx_pages_and_honest_statuses(self):
         doc = self.storage.error_document
