@@ -175,6 +175,9 @@ class StorageTrustTest(StackTestCase, unittest.TestCase):
                 resp = self.request(link)
                 self.assertEqual(resp.status, 502, resp.body[:200])
                 self.assertNotIn(b"mediagate_", resp.body)   # no metrics text
+                self.assertIn(" 502 ", self.new_access_log().splitlines()[-1])
+                self.assertIn(" reason=storage_redirect_refused ",
+                              self.new_access_log().splitlines()[-1])
         # a second redirect (even to an allowed origin) is not followed either
         hop = self.storage_answer("hop", 302, [("Location", f"{self.storage.url}/x")])
         chain = self.storage_answer("chain", 302, [
@@ -255,7 +258,8 @@ class StorageTrustTest(StackTestCase, unittest.TestCase):
                 resp = self.request(link)
                 self.assertEqual(resp.status, expected, resp.body[:200])
                 self.assertIn(b"<center>nginx</center>", resp.body)
-        self.assertRegex(self.new_access_log(), r'" 502 .*upstream_status=403',
+        self.assertRegex(self.new_access_log(),
+                         r'" 502 .* reason=storage_refused_url upstream_status=403 ',
                          "the 502 for storage's 403 names it in the access log")
         # a missing object (no answer registered): storage's 404 document
         fid = self.add_object(self.unique("gone"), "hostile/gone", status=404,
