@@ -251,6 +251,9 @@ class StorageTrustTest(StackTestCase, unittest.TestCase):
             (doc(401, "standinAuth", "hostile/k"), 502),
             (doc(500, "InternalError", "hostile/k"), 503),
             (doc(503, "SlowDown", "hostile/k"), 503),
+            (doc(418, "standinTeapot", "hostile/k"), 502),
+            (doc(599, "standinOdd", "hostile/k"), 502),
+            (doc(300, "standinChoices", "hostile/k"), 502),
         ]
         for (status, headers, body), expected in cases:
             with self.subTest(storage=status, code=body[30:60]):
@@ -411,7 +414,12 @@ class StorageTrustTest(StackTestCase, unittest.TestCase):
                           ("te and cl", f"GET {good} HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
                                         "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n".encode()),
                           ("bad content length", f"GET {good} HTTP/1.1\r\nHost: x\r\n"
-                                                 "Content-Length: -1\r\n\r\n".encode())):
+                                                 "Content-Length: -1\r\n\r\n".encode()),
+                          ("huge body", f"GET {good} HTTP/1.1\r\nHost: x\r\n{close}"
+                                        "Content-Length: 5000000\r\n\r\nabc".encode()),
+                          ("huge body bad", f"GET {self.link('ok', token=bad)} HTTP/1.1\r\n"
+                                            f"Host: x\r\n{close}Content-Length: 5000000\r\n"
+                                            "\r\nabc".encode())):
             deny = "bad" in name or "prefix" in name or "garbage" in name or "no uri" in name
             cases.append((f"raw {name}", raw, {"0", "4"} if deny else {"0", "2", "4"}, deny))
         for name, target, expected, deny in (
