@@ -417,6 +417,8 @@ class StorageTrustTest(StackTestCase, unittest.TestCase):
                                                  "Content-Length: -1\r\n\r\n".encode()),
                           ("huge body", f"GET {good} HTTP/1.1\r\nHost: x\r\n{close}"
                                         "Content-Length: 5000000\r\n\r\nabc".encode()),
+                          ("bad chunk", f"GET {good} HTTP/1.1\r\nHost: x\r\n{close}"
+                                        "Transfer-Encoding: chunked\r\n\r\nzz\r\n".encode()),
                           ("huge body bad", f"GET {self.link('ok', token=bad)} HTTP/1.1\r\n"
                                             f"Host: x\r\n{close}Content-Length: 5000000\r\n"
                                             "\r\nabc".encode())):
