@@ -9,7 +9,7 @@ X-Accel-Redirect, uploader metadata...
   StorageTrustTest.test_*      one test per guarantee of README "Security":
                                what storage can and cannot make nginx do
   StorageTrustTest.test_hostile_input_suite
-                               150+ hostile requests (URI shapes, encodings,
+                               200+ hostile requests (URI shapes, encodings,
                                methods, protocol versions, Host/X-Forwarded-For,
                                Range, conditionals, loopback paths), each with
                                its expected status class, checked for 5xx,
@@ -399,8 +399,9 @@ class StorageTrustTest(StackTestCase, unittest.TestCase):
         for name, raw in (("0.9 bad", f"GET {self.link('ok', token=bad)}\r\n".encode()),
                           ("0.9 prefix", b"GET /premium_media\r\n"),
                           ("garbage", b"\x00\x01\x02\r\n\r\n"), ("empty line", b"\r\n\r\n"),
-                          ("no uri", b"GET\r\n\r\n"), ("lf only", f"GET {self.link('ok', token=bad)}"
-                                                        " HTTP/1.1\nHost: x\nConnection: close\n\n".encode()),
+                          ("no uri", b"GET\r\n\r\n"),
+                          ("lf only", f"GET {self.link('ok', token=bad)} HTTP/1.1\nHost: x\n"
+                                      "Connection: close\n\n".encode()),
                           ("header no colon", f"GET {good} HTTP/1.1\r\nHost: x\r\nbroken\r\n"
                                               f"{close}\r\n".encode()),
                           ("two hosts", f"GET {good} HTTP/1.1\r\nHost: a\r\nHost: b\r\n"
