@@ -6,13 +6,14 @@ pgbouncer's test/utils.py does for its tests.
   clients      http, http_raw, fcgi (as nginx's auth_request), redis_client (python3-redis), Metrics
   postgres, redis_server, mediagate, nginx, s3store   one class per server
   schema       rows of the built-in schema        stack   the whole stack (demo, e2e)
+  storage_standin   StorageStandIn, a storage that misbehaves on purpose (tests/e2e)
   demo         scripts/demo's data and report     __main__  python3 -m mgstack ...
   bench        the responder benches' stack       testing   unittest helpers (log checks)
 
 Import it with scripts/ on sys.path. Only Debian's Python packages are used.
 """
 from .clients import (FcgiError, Metrics, Response, b64_email, fcgi, header, http,  # noqa: F401
-                      http_raw, media_path, s3_quote)
+                      http_bytes, http_raw, media_path, s3_quote)
 from .mediagate import Mediagate, deep_merge, to_toml  # noqa: F401
 from .nginx import Nginx  # noqa: F401
 from .postgres import Postgres  # noqa: F401
@@ -22,5 +23,6 @@ from .processes import (Abort, Processes, StackError, alive, child_env, children
 from .redis_server import Redis  # noqa: F401
 from .s3store import S3Store  # noqa: F401
 from .schema import DAY, Schema, User, sql_literal, token_fields  # noqa: F401
+from .storage_standin import STORAGE_HEADERS, StorageStandIn  # noqa: F401
 
 

@@ -53,6 +53,28 @@ def http_raw(port, target, method="GET", timeout=30):
     return Response(int(lines[0].split()[1]), headers, body)
 
 
+def http_bytes(port, request, timeout=10):
+    """Sends `request` (bytes, anything at all) to 127.0.0.1:port and reads the
+    answer to EOF, or for `timeout` s. Response(status, headers, body); status
+    None and the whole answer as body when it has no HTTP status line (HTTP/0.9,
+    or nothing)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(request)
+        raw = b""
+        try:
+            while chunk := s.recv(65536):
+                raw += chunk
+        except (ConnectionResetError, socket.timeout):
+            pass   # what came until then is the answer
+    m = re.match(rb"HTTP/\d\.\d (\d{3})[^\r\n]*\r\n", raw)
+    if not m:
+        return Response(None, [], raw)
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = [tuple(x.strip() for x in line.split(":", 1)) for line in lines[1:]]
+    return Response(int(m.group(1)), headers, body)
+
+
 def header(resp, name):
     """First value of an HTTP response header (case-insensitive), or None."""
     return next((v for k, v in resp.headers if k.lower() == name.lower()), None)

@@ -19,7 +19,7 @@ Run as root (packages: scripts/install-deps test):
 MEDIAGATE_E2E_MUTATE=name[,name...] breaks the stack on purpose, to check that
 the suite notices (every one must make some test fail):
     no_cache_lock     proxy_cache_lock off
-    no_hide_headers   drop every proxy_hide_header line
+    no_hide_headers   drop the more_clear_headers line (storage headers pass)
     per_user_cache    cache key includes the user (no sharing between subscribers)
     no_auth           drop the auth_request line (everyone gets the file)
     no_invalidate     `mediagate invalidate` runs with another Redis key prefix
@@ -30,6 +30,7 @@ the suite notices (every one must make some test fail):
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -62,24 +63,28 @@ with open(os.path.join(REPO, "tests", "vectors", "file_names.json"), encoding="u
 
 def mutate_snippet(name, text):
     """Test-only breakage of the nginx snippet copies (MEDIAGATE_E2E_MUTATE)."""
-    if name != "mediagate-locations.conf":
-        return text
-    edits = {
-        "no_cache_lock": lambda t: t.replace("proxy_cache_lock on;", "proxy_cache_lock off;"),
-        "no_hide_headers": lambda t: "\n".join(
-            line for line in t.splitlines() if not line.strip().startswith("proxy_hide_header")),
-        "per_user_cache": lambda t: t.replace(
+    locations, storage = "mediagate-locations.conf", "mediagate-storage.conf"
+    edits = {  # mutation: (the snippet it changes, how)
+        "no_cache_lock": (storage, lambda t: t.replace("proxy_cache_lock on;",
+                                                       "proxy_cache_lock off;")),
+        "no_hide_headers": (storage, lambda t: re.sub(
+            r"more_clear_headers [^;]*;", "", t)),
+        "per_user_cache": (storage, lambda t: t.replace(
             "proxy_cache_key $mediagate_cache_key$slice_range;",
-            "proxy_cache_key $mediagate_cache_key$mediagate_user$slice_range;"),
-        "no_auth": lambda t: t.replace("auth_request /_mediagate_auth;", ""),
-        "no_retry_after": lambda t: t.replace("add_header Retry-After 30 always;", ""),
-        "leak_upstream": lambda t: t.replace(
+            "proxy_cache_key $mediagate_cache_key$mediagate_user$slice_range;")),
+        "no_auth": (locations, lambda t: t.replace("auth_request /_mediagate_auth;", "")),
+        "no_retry_after": (locations, lambda t: t.replace("add_header Retry-After 30 always;",
+                                                          "")),
+        "leak_upstream": (storage, lambda t: t.replace(
             "add_header X-Cache-Status $upstream_cache_status always;",
             "add_header X-Cache-Status $upstream_cache_status always;\n"
-            "    add_header X-Debug-Upstream $mediagate_upstream always;"),
+            "add_header X-Debug-Upstream $mediagate_upstream always;")),
     }
-    for m in MUTATIONS & set(edits):
-        new = edits[m](text)
+    for m in sorted(MUTATIONS & set(edits)):
+        file, edit = edits[m]
+        if file != name:
+            continue
+        new = edit(text)
         if new == text:
             raise AssertionError(f"mutation {m} changed nothing in {name}")
         text = new

@@ -435,6 +435,7 @@ def check_installed_files():
           "/etc/mediagate/s3-secret is created empty, for the S3 key")
     for path in ("/etc/default/mediagate", "/etc/nginx/snippets/mediagate-http.conf",
                  "/etc/nginx/snippets/mediagate-locations.conf",
+                 "/etc/nginx/snippets/mediagate-storage.conf",
                  "/etc/nginx/snippets/mediagate-local.conf",
                  "/usr/share/mediagate/sql/001_init.sql",
                  "/usr/share/doc/mediagate/examples/mediagate.toml",
