@@ -567,8 +567,10 @@ class DegradationPostgresTest(MediagateTestCase):
         good_tok, cold_tok = self.token_for(good), self.token_for(cold)
         for _ in range(2 * self.WORKERS):
             self.assert_allowed(self.request_media(good, "ep1", token=good_tok), OBJECT_KEY)
-        postgres = s.procs.pid("postgres")
-        os.kill(postgres, signal.SIGSTOP)
+        postmaster = s.procs.pid("postgres")
+        frozen = [postmaster] + harness.mg.children(postmaster)  # backends: own sessions
+        for pid in frozen:
+            os.kill(pid, signal.SIGSTOP)
         try:
             bound = s.config["database"]["statement_timeout_ms"] / 1000 + 1
             start = time.monotonic()
@@ -580,7 +582,8 @@ class DegradationPostgresTest(MediagateTestCase):
                                     OBJECT_KEY)
                 self.assertLess(time.monotonic() - start, bound + 0.5)
         finally:
-            os.kill(postgres, signal.SIGCONT)
+            for pid in frozen:
+                os.kill(pid, signal.SIGCONT)
         wait_until(lambda: self.request_media(cold, "ep1", token=cold_tok).status == 200, 15,
                    "uncached lookups after SIGCONT", 0.2)
 
