@@ -28,6 +28,7 @@ What is tested (the responder's contract):
   HarnessCleanupTest      the harness stops what it started, even orphaned workers
 """
 import base64
+import hashlib
 import json
 import os
 import signal
@@ -111,6 +112,28 @@ class DecisionTest(MediagateTestCase):
         keys = self.stack.redis.call("KEYS", "*")
         self.assertTrue(keys, "nothing was cached in Redis")
         self.assertEqual([k for k in keys if not k.startswith("mgtest")], [])
+
+    def test_redis_records_are_authenticated(self):
+        """Issue 9 item 10: a record written into Redis by anyone else, or a
+        genuine one copied to another key, is a counted miss, never a decision."""
+        redis = self.stack.redis
+        gone = self.create_user(self.new_email("gone"), "canceled", period_end=-DAY)
+        good = self.create_user(self.new_email("good"), "active")
+        self.create_media("moved", "shows/moved.mp3")
+        self.settle()  # the listener's deletes for the new rows are over
+        unverified = self.metrics().get("mediagate_redis_requests_total", result="unverified")
+        forged = {"v": 1, "found": True, "status": "active",
+                  "fields": {"id": str(gone.id), "uuid": gone.uuid,
+                             "link_generation": str(gone.link_generation)}}
+        redis.call("SET", "mgtest:v2:user:" + hashlib.sha256(gone.email.encode()).hexdigest(),
+                   json.dumps(forged))
+        self.assert_denied(self.request_media(gone, "ep1"), "inactive")
+        self.assert_allowed(self.request_media(good, "ep1"), OBJECT_KEY)
+        self.assertEqual(redis.call("COPY", "mgtest:v2:file:ep1", "mgtest:v2:file:moved",
+                                    "REPLACE"), 1)
+        self.assert_allowed(self.request_media(good, "moved"), "shows/moved.mp3")
+        self.assertEqual(self.metrics().get("mediagate_redis_requests_total",
+                                            result="unverified") - unverified, 2)
 
     # -- deny: one test per reason -------------------------------------------
 
