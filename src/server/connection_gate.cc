@@ -52,9 +52,29 @@ ConnectionGate::~ConnectionGate() {
   if (epoll_fd_ >= 0) close(epoll_fd_);
 }
 
+void ConnectionGate::StopAccepting() {
+  if (!accepting_) return;
+  accepting_ = false;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+  std::vector<int> idle;
+  for (const auto& [fd, conn] : conns_) {
+    if (conn.phase == Phase::kKept && !conn.sent) idle.push_back(fd);
+  }
+  for (int fd : idle) Close(fd);
+}
+
+bool ConnectionGate::Busy() const {
+  if (!ready_.empty()) return true;
+  for (const auto& entry : conns_) {
+    if (entry.second.phase != Phase::kDrain) return true;
+  }
+  return false;
+}
+
 int ConnectionGate::Next(const sigset_t* wait_mask) {
   while (ready_.empty()) {
     ExpireDue(Clock::now());
+    if (!accepting_ && !Busy()) return -1;
     epoll_event events[32];
     const int n = epoll_pwait(epoll_fd_, events, 32, MillisUntilNextDeadline(Clock::now()),
                               wait_mask);

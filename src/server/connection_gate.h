@@ -53,8 +53,16 @@ class ConnectionGate {
   // returns it: a blocking socket with send and receive timeouts, whose head
   // libfcgi reads without waiting. Signals are delivered with `wait_mask` in
   // force while it waits; returns -1 when one interrupted the wait (the
-  // caller checks its stop flag) or on an unexpected epoll error.
+  // caller checks its stop flag), on an unexpected epoll error, and after
+  // StopAccepting() once nothing is left.
   int Next(const sigset_t* wait_mask);
+
+  // Stops accepting (a stopping worker): connections already accepted are
+  // still handed out by Next() until none is left waiting for its head;
+  // idle keep-conn connections are closed at once.
+  void StopAccepting();
+  // True while a connection accepted earlier may still become a request.
+  bool Busy() const;
 
   // Takes `fd` back after a request. With `keep` (FCGI_KEEP_CONN) it waits
   // for the next request head for up to kKeepIdle; otherwise its write side
@@ -80,6 +88,7 @@ class ConnectionGate {
   int Hand(int fd);
 
   int listen_fd_;
+  bool accepting_ = true;
   int epoll_fd_ = -1;
   Metrics* metrics_;
   LogRateLimiter* limiter_;

@@ -110,7 +110,9 @@ int RunWorker(const Config& config, int listen_fd, Metrics* metrics, int slot,
   // instead of libfcgi's blocking drain.
   FCGX_Request request;
   FCGX_InitRequest(&request, -1, 0);
-  while (!g_stop) {
+  // Once told to stop, the worker still answers the connections it accepted.
+  while (!g_stop || gate.Busy()) {
+    if (g_stop) gate.StopAccepting();
     const int fd = gate.Next(&waiting);
     if (fd < 0) continue;
     request.ipcFd = fd;

@@ -3,7 +3,8 @@
 // Connections are accepted and their request heads checked by a
 // ConnectionGate (server/connection_gate.h); libfcgi only parses heads that
 // are complete and valid, and writes the response. SIGTERM/SIGINT stop it
-// after the request in hand: they are blocked while a request is processed
+// once it has answered the connections it already accepted (each bounded by
+// the gate's head timeout): they are blocked while a request is processed
 // and delivered only inside the gate's epoll_pwait. The worker records in
 // its metrics slot that it started serving, so that the master replaces it
 // at once if it dies later. Single-threaded.

@@ -203,6 +203,20 @@ class FastCgiHostileTest(MediagateTestCase):
         self.assert_closed_within(conns, HEAD_TIMEOUT + 2, "sent an odd record")
         self.assert_no_worker_died()
 
+    def test_stopping_worker_answers_what_it_accepted(self):
+        """A worker told to stop (SIGHUP drains the old generation) still answers
+        the connections it had accepted, even one whose head was on the way."""
+        request = fc.fcgi_request_bytes(self.uri)
+        conns = [self.connect(request[:10]) for _ in range(2 * self.WORKERS)]
+        time.sleep(0.3)  # accepted by the current workers
+        self.stack.mediagate.signal(signal.SIGHUP)
+        time.sleep(0.5)  # they have been told to stop
+        for s in conns:
+            s.sendall(request[10:])
+        for s in conns:
+            self.assert_allowed(self.read_answer(s), "shows/ep1.mp3", "accepted before SIGHUP")
+        self.assertIn("SIGHUP", self.stack.log_since(self.log_at))
+
     def test_killed_workers_are_replaced_at_once(self):
         """Item 6: a worker that dies while serving is replaced without the
         crash backoff, however often it happens."""
