@@ -14,6 +14,7 @@ import os
 import re
 import signal
 import socket
+import struct
 import sys
 import threading
 import time
@@ -192,6 +193,9 @@ class FastCgiHostileTest(MediagateTestCase):
             "64 KiB of zeros": b"\0" * 65536,
             "a second request id": request + fc.fcgi_begin(2),
             "params then close": begin + fc.fcgi_record(fc.FCGI_PARAMS, b"\x01"),
+            # A whole head libfcgi itself refuses (role 99): it closes the connection.
+            "an unknown role": fc.fcgi_record(fc.FCGI_BEGIN_REQUEST, struct.pack("!HB5x", 99, 0))
+                + request[16:],
         }
         conns = []
         for what, payload in cases.items():
