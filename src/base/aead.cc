@@ -45,8 +45,8 @@ std::optional<std::string> AeadKey::Seal(std::string_view associated,
       EVP_EncryptUpdate(ctx.get(), body, &len, Bytes(plaintext),
                         static_cast<int>(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), body + len, &len) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTag,
-                          body + plaintext.size()) != 1) {
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTag, body + plaintext.size()) !=
+          1) {
     return std::nullopt;
   }
   return out;
@@ -61,8 +61,8 @@ std::optional<std::string> AeadKey::Open(std::string_view associated,
   CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   int len = 0;
   if (ctx == nullptr ||
-      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(key_),
-                         Bytes(sealed)) != 1 ||
+      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(key_), Bytes(sealed)) !=
+          1 ||
       EVP_DecryptUpdate(ctx.get(), nullptr, &len, Bytes(associated),
                         static_cast<int>(associated.size())) != 1 ||
       EVP_DecryptUpdate(ctx.get(), Bytes(&out), &len, Bytes(sealed) + kNonce,

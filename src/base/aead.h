@@ -27,7 +27,8 @@ class AeadKey {
   AeadKey& operator=(const AeadKey&) = default;
 
   // The sealed `plaintext`, bound to `associated`; nullopt if OpenSSL fails.
-  std::optional<std::string> Seal(std::string_view associated, std::string_view plaintext) const;
+  std::optional<std::string> Seal(std::string_view associated,
+                                  std::string_view plaintext) const;
   // The plaintext of `sealed`; nullopt if it was not sealed by this key with
   // exactly `associated` (altered, truncated, moved, or another key).
   std::optional<std::string> Open(std::string_view associated, std::string_view sealed) const;

@@ -76,8 +76,8 @@ int ConnectionGate::Next(const sigset_t* wait_mask) {
     ExpireDue(Clock::now());
     if (!accepting_ && !Busy()) return -1;
     epoll_event events[32];
-    const int n = epoll_pwait(epoll_fd_, events, 32, MillisUntilNextDeadline(Clock::now()),
-                              wait_mask);
+    const int n =
+        epoll_pwait(epoll_fd_, events, 32, MillisUntilNextDeadline(Clock::now()), wait_mask);
     if (n < 0) {
       if (errno != EINTR) spdlog::error("worker: epoll_pwait: {}", strerror(errno));
       return -1;
@@ -166,9 +166,7 @@ void ConnectionGate::OnReadable(int fd, bool peer_closed) {
     case FcgiHead::State::kIncomplete:
       if (peer_closed) Reject(fd, Metrics::FcgiReject::kInvalid, "incomplete request head");
       return;
-    case FcgiHead::State::kComplete:
-      ready_.push_back(Hand(fd));
-      return;
+    case FcgiHead::State::kComplete: ready_.push_back(Hand(fd)); return;
   }
 }
 

@@ -26,8 +26,8 @@ struct FcgiHead {
     kInvalid,     // close the connection: libfcgi must never see it
   };
   State state = State::kIncomplete;
-  bool begun = false;      // a BEGIN_REQUEST was seen
-  bool keep_conn = false;  // FCGI_KEEP_CONN in the BEGIN_REQUEST
+  bool begun = false;        // a BEGIN_REQUEST was seen
+  bool keep_conn = false;    // FCGI_KEEP_CONN in the BEGIN_REQUEST
   const char* problem = "";  // why kInvalid, for the log (static string)
 };
 

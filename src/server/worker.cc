@@ -8,7 +8,6 @@
 
 #include <cerrno>
 #include <cstring>
-
 #include <memory>
 
 #include "base/rate_limiter.h"

@@ -35,9 +35,10 @@ Lookup<T> CachedRecordStore::Get(InvalidationBoard::Kind kind, const std::string
           metrics_->CountRedis(Metrics::CacheResult::kUnverified);
           uint64_t held = 0;
           if (limiter_->Allow("redis-unverified", &held)) {
-            spdlog::warn("redis: a cached record did not verify; ignored ({} similar messages "
-                         "suppressed)",
-                         held);
+            spdlog::warn(
+                "redis: a cached record did not verify; ignored ({} similar messages "
+                "suppressed)",
+                held);
           }
           break;
         }

@@ -1,12 +1,11 @@
 // PgRecordStore: libpqxx adapter.
 #include "store/pg_record_store.h"
 
-#include <pqxx/pqxx>
-
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <pqxx/pqxx>
 
 #include "base/first_line.h"
 #include "config/conninfo.h"
@@ -189,7 +188,8 @@ bool PgRecordStore::PingOnce(bool* broken) {
     if (deadline.expired()) conn_.reset();  // it fired just after the answer
     return true;
   } catch (const std::exception& e) {
-    *broken = !deadline.expired() && dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr;
+    *broken =
+        !deadline.expired() && dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr;
     std::string what = e.what();
     last_error_ = FirstLineOf(what);
     conn_.reset();

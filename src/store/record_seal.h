@@ -28,7 +28,8 @@ class RecordSeal {
   // The sealed `value` for `redis_key`; nullopt if OpenSSL fails (do not cache).
   std::optional<std::string> Seal(const std::string& redis_key, const std::string& value) const;
   // The value sealed for `redis_key`, or nullopt if `sealed` is not authentic.
-  std::optional<std::string> Open(const std::string& redis_key, const std::string& sealed) const;
+  std::optional<std::string> Open(const std::string& redis_key,
+                                  const std::string& sealed) const;
 
  private:
   explicit RecordSeal(AeadKey key) : key_(std::move(key)) {}

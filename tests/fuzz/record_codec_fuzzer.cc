@@ -22,7 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto file = mediagate::DecodeFile(value);
   if (file.state == LookupState::kFound) {
     const auto again = mediagate::DecodeFile(*mediagate::EncodeFile(&file.record));
-    if (again.state != LookupState::kFound || again.record.object_key != file.record.object_key ||
+    if (again.state != LookupState::kFound ||
+        again.record.object_key != file.record.object_key ||
         again.record.version != file.record.version) {
       abort();
     }

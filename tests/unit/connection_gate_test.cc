@@ -18,8 +18,14 @@ namespace mediagate {
 namespace {
 
 std::string Record(int type, const std::string& content) {
-  return std::string{1, static_cast<char>(type), 0, 1, static_cast<char>(content.size() >> 8),
-                     static_cast<char>(content.size() & 0xff), 0, 0} +
+  return std::string{1,
+                     static_cast<char>(type),
+                     0,
+                     1,
+                     static_cast<char>(content.size() >> 8),
+                     static_cast<char>(content.size() & 0xff),
+                     0,
+                     0} +
          content;
 }
 
@@ -86,8 +92,8 @@ TEST_F(ConnectionGateTest, HandsOutACompleteHeadUntouched) {
 
 TEST_F(ConnectionGateTest, ClosesAndCountsAnInvalidHead) {
   const std::string huge = std::string("\xff\xff\xff\xf0\xff\xff\xff\xf0", 8) + "xy";
-  const int bad = Client(Record(1, std::string{0, 1, 0, 0, 0, 0, 0, 0}) + Record(4, huge) +
-                         Record(4, ""));
+  const int bad =
+      Client(Record(1, std::string{0, 1, 0, 0, 0, 0, 0, 0}) + Record(4, huge) + Record(4, ""));
   const int good = Client(Request());
   const int fd = gate_->Next(nullptr);
   ASSERT_GE(fd, 0);

@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,8 +48,7 @@ TEST(EntitlementTest, DefaultConfigTable) {
       {"past_due, no paid_until", "past_due", std::nullopt, true, 86400, false},
       // PostgreSQL 'infinity' / '-infinity' saturate (store/pg_record_store.cc).
       {"past_due, period never ends", "past_due", INT64_MAX, true, 366 * 86400, true},
-      {"past_due, period ended at -infinity", "past_due", INT64_MIN, true, 366 * 86400,
-       false},
+      {"past_due, period ended at -infinity", "past_due", INT64_MIN, true, 366 * 86400, false},
       {"unpaid is no grace status", "unpaid", kNow + 86400, true, 86400, false},
       {"none", "none", std::nullopt, false, 0, false},
       {"empty status", "", kNow + 86400, true, 86400, false},

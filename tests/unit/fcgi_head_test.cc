@@ -9,9 +9,14 @@ namespace mediagate {
 namespace {
 
 std::string Record(int type, int id, const std::string& content, int padding = 0) {
-  std::string r = {1, static_cast<char>(type), static_cast<char>(id >> 8),
-                   static_cast<char>(id & 0xff), static_cast<char>(content.size() >> 8),
-                   static_cast<char>(content.size() & 0xff), static_cast<char>(padding), 0};
+  std::string r = {1,
+                   static_cast<char>(type),
+                   static_cast<char>(id >> 8),
+                   static_cast<char>(id & 0xff),
+                   static_cast<char>(content.size() >> 8),
+                   static_cast<char>(content.size() & 0xff),
+                   static_cast<char>(padding),
+                   0};
   return r + content + std::string(padding, '\0');
 }
 
@@ -60,8 +65,8 @@ TEST(FcgiHeadTest, RejectsLengthsPastTheStream) {  // CVE-2025-23016
   const std::string pair = Pair("NAME", "value");
   std::string longer = pair;
   longer[1] = 6;
-  EXPECT_EQ(StateOf(Begin() + Record(4, 1, longer.substr(0, 4)) + Record(4, 1, longer.substr(4)) +
-                    Record(4, 1, "")),
+  EXPECT_EQ(StateOf(Begin() + Record(4, 1, longer.substr(0, 4)) +
+                    Record(4, 1, longer.substr(4)) + Record(4, 1, "")),
             FcgiHead::State::kInvalid);
   EXPECT_EQ(StateOf(Begin() + Record(4, 1, pair.substr(0, 4)) + Record(4, 1, pair.substr(4)) +
                     Record(4, 1, "")),
@@ -78,9 +83,10 @@ TEST(FcgiHeadTest, RejectsMalformedRecords) {
   EXPECT_EQ(StateOf(Record(1, 1, "short")), FcgiHead::State::kInvalid);
   EXPECT_EQ(StateOf(Begin(0)), FcgiHead::State::kInvalid);
   EXPECT_EQ(StateOf(Begin() + Record(5, 1, "body")), FcgiHead::State::kInvalid);
-  EXPECT_EQ(StateOf(Begin() + Record(4, 1, std::string(60000, 'x')) +
-                    Record(4, 1, std::string(60000, 'x')) + Record(4, 1, std::string(60000, 'x'))),
-            FcgiHead::State::kInvalid);
+  EXPECT_EQ(
+      StateOf(Begin() + Record(4, 1, std::string(60000, 'x')) +
+              Record(4, 1, std::string(60000, 'x')) + Record(4, 1, std::string(60000, 'x'))),
+      FcgiHead::State::kInvalid);
 }
 
 TEST(FcgiHeadTest, GetValuesMustFitLibfcgisAnswer) {
@@ -94,7 +100,7 @@ TEST(FcgiHeadTest, SkipsWhatLibfcgiSkips) {
   // Unknown management types, other request ids, a second BEGIN_REQUEST.
   EXPECT_EQ(StateOf(Record(42, 0, "x") + Record(5, 7, "old stdin") + Request()),
             FcgiHead::State::kComplete);
-  EXPECT_EQ(StateOf(Begin() + Begin(2) + Record(4, 1, "") ), FcgiHead::State::kComplete);
+  EXPECT_EQ(StateOf(Begin() + Begin(2) + Record(4, 1, "")), FcgiHead::State::kComplete);
   EXPECT_TRUE(CheckFcgiHead(Begin()).begun);
   EXPECT_FALSE(CheckFcgiHead(Record(9, 0, "")).begun);
 }

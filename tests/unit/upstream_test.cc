@@ -8,7 +8,8 @@
 namespace mediagate {
 namespace {
 
-std::string KeyOf(const std::string& scope, const std::string& key, const std::string& version) {
+std::string KeyOf(const std::string& scope, const std::string& key,
+                  const std::string& version) {
   FileRecord file;
   file.object_key = key;
   file.version = version;
