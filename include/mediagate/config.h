@@ -94,13 +94,14 @@ struct DatabaseConfig {
   // MEDIAGATE_DATABASE_PASSWORD. Default "" (none, e.g. peer auth).
   std::string password_file;
   // Returns one row for $1 = the decoded email: a column for every field of
-  // token.hash_value, "status", and optionally "paid_until" (UNIX seconds or
-  // NULL). Default: the built-in schema (sql/001_init.sql).
+  // token.hash_value, "status", and optionally "paid_until" (UNIX seconds,
+  // integer or numeric, "Infinity" and "-Infinity" included, or NULL).
+  // Default: the built-in schema (sql/001_init.sql).
   std::string user_query =
       "SELECT u.id::text AS id, u.uuid::text AS uuid, "
       "u.link_generation::text AS link_generation, "
       "COALESCE(s.status, 'none') AS status, "
-      "EXTRACT(EPOCH FROM s.current_period_end)::bigint AS paid_until "
+      "EXTRACT(EPOCH FROM s.current_period_end) AS paid_until "
       "FROM mediagate_users u "
       "LEFT JOIN mediagate_subscriptions s ON s.user_id = u.id "
       "WHERE u.email = $1";

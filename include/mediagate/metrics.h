@@ -32,12 +32,20 @@ class Metrics {
   void UseSlot(int slot) { slot_ = slot; }
 
   void CountDecision(Reason reason, double seconds);
-  enum class CacheResult { kHit, kMiss, kError };
+  // kUnverified: a Redis value that did not open (store/record_seal.h).
+  enum class CacheResult { kHit, kMiss, kError, kUnverified };
   void CountRedis(CacheResult result);
   void CountLocal(bool hit);  // the per-worker record cache
   void CountPostgres(bool error);
   void CountWorkerRestart();
   void SetWorkers(int n);
+  // FastCGI connections closed before libfcgi read them (server/connection_gate.h).
+  enum class FcgiReject { kInvalid, kTimeout };
+  void CountFcgiRejected(FcgiReject why);
+  // Records that the worker `pid` in the current slot has started serving.
+  void MarkServing(int64_t pid);
+  // True when the worker `pid` in `slot` got as far as serving.
+  bool Serving(int slot, int64_t pid) const;
 
   // The Prometheus text exposition (version 0.0.4) of every counter.
   std::string RenderPrometheus() const;
@@ -46,6 +54,7 @@ class Metrics {
   uint64_t Decisions(Reason reason) const;
   uint64_t RedisCount(CacheResult result) const;
   uint64_t WorkerRestarts() const;
+  uint64_t FcgiRejected(FcgiReject why) const;
 
  private:
   struct Block;

@@ -32,7 +32,9 @@ class Upstream {
 // The backend named by config.backend. InvalidArgument for a bad config.
 Result<std::unique_ptr<Upstream>> MakeUpstream(const StorageConfig& config);
 
-// sha256(scope + "\n" + object_key + "\n" + version), first 32 hex digits;
+// sha256("mediagate-cache-key-v2\n" + each of scope, object_key, version as
+// "<decimal length>:<bytes>"), first 32 hex digits: unambiguous, so keys
+// differ whenever one field differs, whatever bytes the fields hold.
 // Internal if the digest fails.
 Result<std::string> ObjectCacheKey(const std::string& scope, const FileRecord& file);
 

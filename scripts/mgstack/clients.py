@@ -84,28 +84,82 @@ class FcgiError(AssertionError):
     """The request got no FastCGI answer at all (no connection, timeout, garbage)."""
 
 
-def _fcgi_record(rtype, content):
-    return struct.pack("!BBHHBx", 1, rtype, 1, len(content), 0) + content
+FCGI_BEGIN_REQUEST, FCGI_END_REQUEST, FCGI_PARAMS, FCGI_STDIN, FCGI_STDOUT = 1, 3, 4, 5, 6
+FCGI_GET_VALUES, FCGI_GET_VALUES_RESULT, FCGI_UNKNOWN_TYPE = 9, 10, 11
 
 
-def _fcgi_length(n):
+def fcgi_record(rtype, content, request_id=1, version=1, padding=0):
+    """One FastCGI record (any version, type, id and padding: hostile tests)."""
+    return (struct.pack("!BBHHBx", version, rtype, request_id, len(content), padding)
+            + content + b"\0" * padding)
+
+
+def fcgi_length(n):
     return bytes([n]) if n < 128 else struct.pack("!I", n | 0x80000000)
 
 
-def fcgi(socket_path, uri, method="GET", remote_addr="127.0.0.1", extra_env=None, timeout=10):
-    """One FastCGI responder request over a unix socket, with the parameters
-    nginx's auth_request sends. Returns Response(status, {lower name: value},
-    body text); no Status header means 200. Raises FcgiError without an answer."""
+def fcgi_pairs(params):
+    """Name-value pairs as FCGI_PARAMS / FCGI_GET_VALUES content."""
+    return b"".join(fcgi_length(len(k)) + fcgi_length(len(v)) + k + v
+                    for k, v in ((k.encode(), v.encode()) for k, v in params.items()))
+
+
+def fcgi_begin(request_id=1, keep_conn=False):
+    return fcgi_record(FCGI_BEGIN_REQUEST, struct.pack("!HB5x", 1, int(keep_conn)), request_id)
+
+
+def fcgi_request_bytes(uri, method="GET", remote_addr="127.0.0.1", extra_env=None,
+                       keep_conn=False):
+    """The records nginx's auth_request sends for one responder request."""
     params = {"REQUEST_URI": uri, "REQUEST_METHOD": method, "REMOTE_ADDR": remote_addr,
               "REMOTE_PORT": "40000", "DOCUMENT_URI": "/_mediagate_auth",
               "SCRIPT_NAME": "/_mediagate_auth", "QUERY_STRING": "",
               "SERVER_PROTOCOL": "HTTP/1.1", "GATEWAY_INTERFACE": "CGI/1.1",
               "SERVER_NAME": "localhost", "SERVER_PORT": "80", "CONTENT_LENGTH": ""}
     params.update(extra_env or {})
-    pairs = b"".join(_fcgi_length(len(k.encode())) + _fcgi_length(len(v.encode()))
-                     + k.encode() + v.encode() for k, v in params.items())
-    msg = (_fcgi_record(1, struct.pack("!HB5x", 1, 0)) + _fcgi_record(4, pairs)
-           + _fcgi_record(4, b"") + _fcgi_record(5, b""))
+    return (fcgi_begin(keep_conn=keep_conn) + fcgi_record(FCGI_PARAMS, fcgi_pairs(params))
+            + fcgi_record(FCGI_PARAMS, b"") + fcgi_record(FCGI_STDIN, b""))
+
+
+def fcgi_records(raw):
+    """[(type, request id, content)] of the whole records in `raw`."""
+    records = []
+    while len(raw) >= 8:
+        _, rtype, rid, clen, plen = struct.unpack("!BBHHB", raw[:7])
+        if len(raw) < 8 + clen + plen:
+            break
+        records.append((rtype, rid, raw[8:8 + clen]))
+        raw = raw[8 + clen + plen:]
+    return records
+
+
+def fcgi_response(raw, what="request"):
+    """Response(status, headers, body) from the records of one answer; raises
+    FcgiError unless they hold a whole CGI response and an END_REQUEST."""
+    out, ended = b"", False
+    for rtype, _, content in fcgi_records(raw):
+        out += content if rtype == FCGI_STDOUT else b""
+        ended = ended or rtype == FCGI_END_REQUEST
+        if ended:
+            break
+    head, sep, body = out.partition(b"\r\n\r\n")
+    if not ended or not sep:
+        raise FcgiError(f"no complete FastCGI answer for {what}: {out[:300]!r}")
+    headers = {}
+    for line in head.decode("latin-1").split("\r\n"):
+        name, colon, value = line.partition(":")
+        if not colon:
+            raise FcgiError(f"malformed header line {line!r} in {out[:300]!r}")
+        headers[name.strip().lower()] = value.strip()
+    status = int(headers.get("status", "200").split()[0])
+    return Response(status, headers, body.decode("utf-8", "replace"))
+
+
+def fcgi(socket_path, uri, method="GET", remote_addr="127.0.0.1", extra_env=None, timeout=10):
+    """One FastCGI responder request over a unix socket, with the parameters
+    nginx's auth_request sends. Returns Response(status, {lower name: value},
+    body text); no Status header means 200. Raises FcgiError without an answer."""
+    msg = fcgi_request_bytes(uri, method, remote_addr, extra_env)
     raw = b""
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
@@ -116,22 +170,7 @@ def fcgi(socket_path, uri, method="GET", remote_addr="127.0.0.1", extra_env=None
                 raw += chunk
     except OSError as exc:
         raise FcgiError(f"no FastCGI answer for {method} {uri[:200]}: {exc!r}") from exc
-    out, ended = b"", False
-    while len(raw) >= 8 and not ended:
-        _, rtype, _, clen, plen = struct.unpack("!BBHHB", raw[:7])
-        out += raw[8:8 + clen] if rtype == 6 else b""
-        ended, raw = rtype == 3, raw[8 + clen + plen:]
-    head, sep, body = out.partition(b"\r\n\r\n")
-    if not ended or not sep:
-        raise FcgiError(f"no complete FastCGI answer for {method} {uri[:200]}: {out[:300]!r}")
-    headers = {}
-    for line in head.decode("latin-1").split("\r\n"):
-        name, colon, value = line.partition(":")
-        if not colon:
-            raise FcgiError(f"malformed header line {line!r} in {out[:300]!r}")
-        headers[name.strip().lower()] = value.strip()
-    status = int(headers.get("status", "200").split()[0])
-    return Response(status, headers, body.decode("utf-8", "replace"))
+    return fcgi_response(raw, f"{method} {uri[:200]}")
 
 
 def redis_client(socket_path, timeout=2.0):

@@ -13,6 +13,10 @@ def sql_literal(value):
 
 
 def _period_end(seconds):
+    """SQL for a period end `seconds` from now; None is NULL, and the strings
+    "infinity" / "-infinity" are PostgreSQL's special timestamps."""
+    if seconds in ("infinity", "-infinity"):
+        return f"'{seconds}'::timestamptz"
     return "NULL" if seconds is None else f"now() + interval '{int(seconds)} seconds'"
 
 

@@ -39,6 +39,14 @@ const std::vector<ConfigKey<TokenConfig>> kKeys = {
 
 Status Validate(const SectionContext& ctx, const ConfigSection& sec, TokenConfig* out) {
   if (out->key_salt.empty()) return sec.Error("key_salt", "must not be empty");
+  // Without {ts} the MAC does not cover the timestamp (as in Django with such
+  // a template): anyone can restamp a token, so no age limit holds.
+  if (out->timeout_seconds < TokenConfig().timeout_seconds &&
+      out->hash_value.find("{ts}") == std::string::npos) {
+    ctx.warnings->push_back(
+        "token.timeout_seconds has no effect: token.hash_value lacks {ts}, so the token "
+        "timestamp is not signed and links never expire");
+  }
   Status s = InFile(ctx, TokenGenerator::CheckConfig(*out));
   if (!s.ok()) return s;
   s = LoadSectionSecret(ctx, sec, "secret_file", out->secret_file, "MEDIAGATE_TOKEN_SECRET",

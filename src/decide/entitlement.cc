@@ -11,7 +11,7 @@ bool IsEntitled(const EntitlementConfig& config, const UserRecord& user, int64_t
   };
   if (in(config.allowed_statuses)) return true;
   return config.use_paid_until && in(config.grace_statuses) && user.paid_until.has_value() &&
-         unix_now < *user.paid_until + config.grace_seconds;
+         unix_now - config.grace_seconds < *user.paid_until;  // no overflow at +/-infinity
 }
 
 }  // namespace mediagate

@@ -24,8 +24,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-// A worker that dies sooner than this after starting has crashed: it is
-// restarted after a delay that doubles with each crash in a row (Backoff).
+// A child that dies before it started serving (a worker that never reached
+// its accept loop, a change listener sooner than this after starting) could
+// not start: it is restarted after a delay that doubles with each failure in
+// a row (Backoff). A worker that died while serving (killed, or crashed on
+// one request) is replaced at once, so no client can push the pool into
+// the backoff.
 constexpr auto kCrashWindow = std::chrono::seconds(2);
 constexpr auto kFirstRestartDelay = milliseconds(100);
 constexpr auto kMaxRestartDelay = milliseconds(10000);
@@ -151,8 +155,11 @@ class Master {
       if (child.slot != kListenerSlot) free_slots_.push_back(child.slot);
       if (child.draining || child.generation != generation_ || stopping_) continue;
       const auto now = Clock::now();
+      const bool failed_to_start = child.slot == kListenerSlot
+                                       ? now - child.started < kCrashWindow
+                                       : !metrics_->Serving(child.slot, pid);
       milliseconds delay(0);
-      if (now - child.started < kCrashWindow) {
+      if (failed_to_start) {
         delay = restarts_.Failure(now);
       } else {
         restarts_.Success();

@@ -20,12 +20,14 @@ using Counter = std::atomic<uint64_t>;
 
 struct Slot {
   Counter decisions[kReasonCount];
-  Counter redis[3];
+  Counter redis[4];
   Counter local[2];  // hit, miss
   Counter pg_queries;
   Counter pg_errors;
   Counter latency[kBucketCount + 1];  // per bucket, last = +Inf
   Counter latency_sum_ns;
+  Counter fcgi_rejected[2];  // invalid head, timed out
+  std::atomic<int64_t> serving_pid;
 };
 
 void Add(Counter& c, uint64_t n = 1) { c.fetch_add(n, std::memory_order_relaxed); }
@@ -85,6 +87,22 @@ void Metrics::CountPostgres(bool error) {
 
 void Metrics::CountWorkerRestart() { Add(block_->worker_restarts); }
 
+void Metrics::CountFcgiRejected(FcgiReject why) {
+  Add(block_->slots[slot_].fcgi_rejected[static_cast<int>(why)]);
+}
+
+void Metrics::MarkServing(int64_t pid) { block_->slots[slot_].serving_pid.store(pid); }
+
+bool Metrics::Serving(int slot, int64_t pid) const {
+  return block_->slots[slot].serving_pid.load() == pid;
+}
+
+uint64_t Metrics::FcgiRejected(FcgiReject why) const {
+  uint64_t n = 0;
+  for (const Slot& s : block_->slots) n += s.fcgi_rejected[static_cast<int>(why)].load();
+  return n;
+}
+
 void Metrics::SetWorkers(int n) { block_->workers.store(n, std::memory_order_relaxed); }
 
 uint64_t Metrics::Decisions(Reason reason) const {
@@ -102,12 +120,12 @@ uint64_t Metrics::RedisCount(CacheResult result) const {
 uint64_t Metrics::WorkerRestarts() const { return block_->worker_restarts.load(); }
 
 std::string Metrics::RenderPrometheus() const {
-  uint64_t decisions[kReasonCount] = {}, redis[3] = {0, 0, 0}, local[2] = {0, 0};
+  uint64_t decisions[kReasonCount] = {}, redis[4] = {0, 0, 0, 0}, local[2] = {0, 0};
   uint64_t pg_q = 0, pg_e = 0, sum_ns = 0;
   uint64_t latency[kBucketCount + 1] = {};
   for (const Slot& s : block_->slots) {  // one pass over every slot
     for (int r = 0; r < kReasonCount; ++r) decisions[r] += s.decisions[r].load();
-    for (int i = 0; i < 3; ++i) redis[i] += s.redis[i].load();
+    for (int i = 0; i < 4; ++i) redis[i] += s.redis[i].load();
     for (int i = 0; i < 2; ++i) local[i] += s.local[i].load();
     pg_q += s.pg_queries.load();
     pg_e += s.pg_errors.load();
@@ -130,8 +148,8 @@ std::string Metrics::RenderPrometheus() const {
   out +=
       "# HELP mediagate_redis_requests_total Record cache lookups by result.\n"
       "# TYPE mediagate_redis_requests_total counter\n";
-  const char* redis_names[] = {"hit", "miss", "error"};
-  for (int i = 0; i < 3; ++i) {
+  const char* redis_names[] = {"hit", "miss", "error", "unverified"};
+  for (int i = 0; i < 4; ++i) {
     emit("mediagate_redis_requests_total{result=\"%s\"} %llu\n", redis_names[i],
          static_cast<unsigned long long>(redis[i]));
   }
@@ -174,6 +192,13 @@ std::string Metrics::RenderPrometheus() const {
       "# HELP mediagate_workers Worker processes the master keeps.\n"
       "# TYPE mediagate_workers gauge\n";
   emit("mediagate_workers %lld\n", static_cast<long long>(block_->workers.load()));
+  out +=
+      "# HELP mediagate_fastcgi_rejected_total FastCGI connections closed unread, by reason.\n"
+      "# TYPE mediagate_fastcgi_rejected_total counter\n";
+  emit("mediagate_fastcgi_rejected_total{reason=\"invalid\"} %llu\n",
+       static_cast<unsigned long long>(FcgiRejected(FcgiReject::kInvalid)));
+  emit("mediagate_fastcgi_rejected_total{reason=\"timeout\"} %llu\n",
+       static_cast<unsigned long long>(FcgiRejected(FcgiReject::kTimeout)));
   return out;
 }
 

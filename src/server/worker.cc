@@ -4,12 +4,16 @@
 #include <fcgiapp.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <memory>
 
 #include "base/rate_limiter.h"
 #include "mediagate/decider.h"
 #include "mediagate/upstream.h"
+#include "server/connection_gate.h"
 #include "server/request_handler.h"
 #include "server/stop_signals.h"
 #include "store/cached_record_store.h"
@@ -41,7 +45,7 @@ int RunWorker(const Config& config, int listen_fd, Metrics* metrics, int slot,
               InvalidationBoard* board) {
   const sigset_t stop_signals = StopSignals();
   sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
-  InstallStopHandlers(OnStop);  // accept() must return EINTR
+  InstallStopHandlers(OnStop);  // epoll_pwait() must return EINTR
   metrics->UseSlot(slot);
 
   auto upstream = MakeUpstream(config.storage);
@@ -65,7 +69,12 @@ int RunWorker(const Config& config, int listen_fd, Metrics* metrics, int slot,
   std::unique_ptr<RedisCache> cache;
   if (config.redis.enabled) cache = std::make_unique<RedisCache>(config.redis);
   const bool pushed = config.notify.enabled && board != nullptr;
-  CachedRecordStore shared(config.redis, &database, cache.get(), metrics, &limiter,
+  auto seal = RecordSeal::Create(config.token.secret);
+  if (!seal.ok()) {
+    spdlog::critical("worker: {}", seal.status().message());
+    return 1;
+  }
+  CachedRecordStore shared(config.redis, &database, cache.get(), &*seal, metrics, &limiter,
                            pushed ? board : nullptr);
   std::unique_ptr<LocalRecordStore> local;
   if (pushed)
@@ -84,17 +93,40 @@ int RunWorker(const Config& config, int listen_fd, Metrics* metrics, int slot,
     spdlog::critical("worker: FCGX_Init failed");
     return 1;
   }
+  ConnectionGate gate(listen_fd, metrics, &limiter);
+  if (!gate.ok()) {
+    spdlog::critical("worker: epoll: {}", strerror(errno));
+    return 1;
+  }
+  sigset_t waiting;  // the stop signals are delivered only while the gate waits
+  sigprocmask(SIG_SETMASK, nullptr, &waiting);
+  for (int s : {SIGTERM, SIGINT}) sigdelset(&waiting, s);
+  metrics->MarkServing(getpid());
+
+  // libfcgi never accepts (listen_sock -1) and never closes a connection the
+  // gate handed it: keepConnection is forced on and the peer's own flag is
+  // passed back to the gate; `detached` makes an error close immediate
+  // instead of libfcgi's blocking drain.
   FCGX_Request request;
-  FCGX_InitRequest(&request, listen_fd, 0);
-  while (!g_stop) {
-    sigprocmask(SIG_UNBLOCK, &stop_signals, nullptr);  // pending signals land here
-    const int rc = g_stop ? -1 : FCGX_Accept_r(&request);
-    sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
-    if (rc < 0) break;
+  FCGX_InitRequest(&request, -1, 0);
+  // Once told to stop, the worker still answers the connections it accepted.
+  while (!g_stop || gate.Busy()) {
+    if (g_stop) gate.StopAccepting();
+    const int fd = gate.Next(&waiting);
+    if (fd < 0) continue;
+    request.ipcFd = fd;
+    request.keepConnection = 1;
+    request.detached = 1;
+    if (FCGX_Accept_r(&request) != 0) continue;  // libfcgi closed it (protocol error)
+    const bool keep = request.keepConnection != 0;
     const std::string response = handler.Handle(
         [&request](const char* name) { return FCGX_GetParam(name, request.envp); });
     FCGX_PutStr(response.data(), static_cast<int>(response.size()), request.out);
+    request.keepConnection = 1;
+    request.detached = 1;
     FCGX_Finish_r(&request);
+    if (request.ipcFd >= 0) gate.Return(request.ipcFd, keep);
+    request.ipcFd = -1;
   }
   FCGX_Free(&request, 1);
   return 0;

@@ -1,10 +1,13 @@
 // The worker process: a FastCGI accept loop on the inherited listening socket.
 //
-// SIGTERM/SIGINT stop it after the request in hand: signals are blocked while
-// a request is processed and unblocked only around FCGX_Accept_r, whose
-// accept() they interrupt (handler installed without SA_RESTART, plus
-// FCGX_ShutdownPending). The master repeats SIGTERM while draining, which
-// closes the gap between the flag check and accept(). Single-threaded.
+// Connections are accepted and their request heads checked by a
+// ConnectionGate (server/connection_gate.h); libfcgi only parses heads that
+// are complete and valid, and writes the response. SIGTERM/SIGINT stop it
+// once it has answered the connections it already accepted (each bounded by
+// the gate's head timeout): they are blocked while a request is processed
+// and delivered only inside the gate's epoll_pwait. The worker records in
+// its metrics slot that it started serving, so that the master replaces it
+// at once if it dies later. Single-threaded.
 #ifndef MEDIAGATE_WORKER_H_
 #define MEDIAGATE_WORKER_H_
 

@@ -8,11 +8,13 @@
 namespace mediagate {
 
 CachedRecordStore::CachedRecordStore(const RedisConfig& config, RecordStore* origin,
-                                     KeyValueCache* cache, Metrics* metrics,
-                                     LogRateLimiter* limiter, const InvalidationBoard* board)
+                                     KeyValueCache* cache, const RecordSeal* seal,
+                                     Metrics* metrics, LogRateLimiter* limiter,
+                                     const InvalidationBoard* board)
     : config_(config),
       origin_(origin),
       cache_(cache),
+      seal_(seal),
       metrics_(metrics),
       limiter_(limiter),
       board_(board) {}
@@ -28,7 +30,19 @@ Lookup<T> CachedRecordStore::Get(InvalidationBoard::Kind kind, const std::string
     std::string value;
     switch (cache_->Get(key, &value)) {
       case KeyValueCache::GetState::kHit: {
-        Lookup<T> cached = decode(value);
+        const std::optional<std::string> opened = seal_->Open(key, value);
+        if (!opened) {  // not written by mediagate for this key: refetch
+          metrics_->CountRedis(Metrics::CacheResult::kUnverified);
+          uint64_t held = 0;
+          if (limiter_->Allow("redis-unverified", &held)) {
+            spdlog::warn(
+                "redis: a cached record did not verify; ignored ({} similar messages "
+                "suppressed)",
+                held);
+          }
+          break;
+        }
+        Lookup<T> cached = decode(*opened);
         if (cached.state != LookupState::kUnavailable) {
           metrics_->CountRedis(Metrics::CacheResult::kHit);
           return cached;
@@ -68,9 +82,9 @@ Lookup<T> CachedRecordStore::Get(InvalidationBoard::Kind kind, const std::string
   }
   if (cache_usable && (board_ == nullptr || board_->Current(kind, id, stamp))) {
     const bool found = fresh.state == LookupState::kFound;
-    if (auto encoded = encode(found ? &fresh.record : nullptr)) {
-      cache_->Set(key, *encoded, found ? ttl : config_.negative_ttl_seconds);
-    }
+    const auto encoded = encode(found ? &fresh.record : nullptr);
+    const auto sealed = encoded ? seal_->Seal(key, *encoded) : std::nullopt;
+    if (sealed) cache_->Set(key, *sealed, found ? ttl : config_.negative_ttl_seconds);
   }
   return fresh;
 }

@@ -1,6 +1,8 @@
 // CachedRecordStore: users and files from the Redis cache, else PostgreSQL.
 //
 // Degradation rules (each one is a unit test):
+//  - every value is sealed for its key (store/record_seal.h); a value that
+//    does not open counts as "unverified" and is treated as a miss;
 //  - cache hit: answered from Redis; PostgreSQL is not asked (so cached
 //    entries keep serving while PostgreSQL is down);
 //  - cache miss: PostgreSQL answers, and the answer (found or not) is cached
@@ -25,6 +27,7 @@
 #include "mediagate/record_store.h"
 #include "store/invalidation_board.h"
 #include "store/key_value_cache.h"
+#include "store/record_seal.h"
 
 namespace mediagate {
 
@@ -33,7 +36,7 @@ class CachedRecordStore : public RecordStore {
   // `cache` and `board` may be null (Redis disabled, no change listener).
   // The pointers must outlive this object.
   CachedRecordStore(const RedisConfig& config, RecordStore* origin, KeyValueCache* cache,
-                    Metrics* metrics, LogRateLimiter* limiter,
+                    const RecordSeal* seal, Metrics* metrics, LogRateLimiter* limiter,
                     const InvalidationBoard* board = nullptr);
 
   Lookup<UserRecord> FindUser(const std::string& email) override;
@@ -51,6 +54,7 @@ class CachedRecordStore : public RecordStore {
   RedisConfig config_;
   RecordStore* origin_;
   KeyValueCache* cache_;
+  const RecordSeal* seal_;
   Metrics* metrics_;
   LogRateLimiter* limiter_;
   const InvalidationBoard* board_;

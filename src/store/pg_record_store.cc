@@ -1,10 +1,15 @@
 // PgRecordStore: libpqxx adapter.
 #include "store/pg_record_store.h"
 
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
 #include <pqxx/pqxx>
 
 #include "base/first_line.h"
 #include "config/conninfo.h"
+#include "store/socket_deadline.h"
 
 namespace mediagate {
 namespace {
@@ -15,6 +20,25 @@ constexpr char kFileStatement[] = "mediagate_file";
 // Python's str() of a column value, as the token template expects; NULL is
 // "None".
 std::string FieldText(const pqxx::field& f) { return f.is_null() ? "None" : f.c_str(); }
+
+// paid_until as UNIX seconds: an integer, or EXTRACT(EPOCH ...)'s numeric
+// text, rounded down; "Infinity" (a period that never ends) and "-Infinity"
+// (one that ended) saturate. Throws pqxx::conversion_error for anything else.
+int64_t PaidUntil(const pqxx::field& f) {
+  const std::string text = f.c_str();
+  if (text == "Infinity") return std::numeric_limits<int64_t>::max();
+  if (text == "-Infinity") return std::numeric_limits<int64_t>::min();
+  char* end = nullptr;
+  errno = 0;
+  const double seconds = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || std::isnan(seconds)) {
+    throw pqxx::conversion_error("paid_until is not UNIX seconds: " + text.substr(0, 40));
+  }
+  if (seconds >= 9.2e18) return std::numeric_limits<int64_t>::max();
+  if (seconds <= -9.2e18) return std::numeric_limits<int64_t>::min();
+  // Exact for integers (doubles lose nothing below 2^53 s, beyond year 285 million).
+  return static_cast<int64_t>(std::floor(seconds));
+}
 
 template <typename T>
 Lookup<T> Classify(const std::exception& e, bool* drop) {
@@ -39,6 +63,10 @@ PgRecordStore::PgRecordStore(const DatabaseConfig& config, std::vector<std::stri
       backoff_(std::chrono::milliseconds(100), std::chrono::milliseconds(5000)) {}
 
 PgRecordStore::~PgRecordStore() = default;
+
+std::chrono::milliseconds PgRecordStore::AnswerBound() const {
+  return std::chrono::milliseconds(config_.statement_timeout_ms + kAnswerMarginMs);
+}
 
 std::string PgRecordStore::Connect() {
   if (conn_ && conn_->is_open()) return "";
@@ -83,10 +111,13 @@ Lookup<T> PgRecordStore::QueryOnce(const char* statement, const char* query_name
   if (std::string err = Connect(); !err.empty()) return Lookup<T>::Unavailable(err);
   bool drop = false;
   Lookup<T> out;
+  bool answered = false;
+  SocketDeadline deadline(conn_->sock(), AnswerBound());
   try {
     pqxx::nontransaction tx(*conn_);
     const pqxx::result r = tx.exec_prepared(statement, param);
-    return r.empty() ? Lookup<T>::Missing() : to_record(r);
+    out = r.empty() ? Lookup<T>::Missing() : to_record(r);
+    answered = true;
   } catch (const pqxx::argument_error& e) {  // a column the config promised is absent
     out = Lookup<T>::Unavailable(std::string(query_name) + " result: " + e.what());
   } catch (const pqxx::conversion_error& e) {
@@ -96,6 +127,15 @@ Lookup<T> PgRecordStore::QueryOnce(const char* statement, const char* query_name
     out = Classify<T>(e, &drop);
   } catch (const std::exception& e) {
     out = Classify<T>(e, &drop);
+  }
+  if (deadline.expired() && answered) {  // it fired just after the answer
+    drop = true;
+  } else if (deadline.expired()) {  // no answer in time: the server hangs; fail fast a while
+    *broken = false;
+    drop = true;
+    last_error_ = "no answer within " + std::to_string(AnswerBound().count()) + " ms";
+    backoff_.Failure(Backoff::Clock::now());
+    out = Lookup<T>::Unavailable(std::string(query_name) + ": " + last_error_);
   }
   if (drop) conn_.reset();
   return out;
@@ -111,7 +151,7 @@ Lookup<UserRecord> PgRecordStore::FindUser(const std::string& key) {
     user.status = FieldText(row["status"]);
     for (pqxx::row::size_type i = 0; i < row.size(); ++i) {  // optional column
       if (std::string(r.column_name(i)) == "paid_until" && !row[i].is_null()) {
-        user.paid_until = row[i].as<int64_t>();  // UNIX seconds, or conversion_error
+        user.paid_until = PaidUntil(row[i]);
       }
     }
     return Lookup<UserRecord>::Found(std::move(user));
@@ -139,12 +179,17 @@ bool PgRecordStore::Ping() {
 bool PgRecordStore::PingOnce(bool* broken) {
   *broken = false;
   if (!Connect().empty()) return false;
+  SocketDeadline deadline(conn_->sock(), AnswerBound());
   try {
-    pqxx::nontransaction tx(*conn_);
-    tx.exec("SELECT 1");
+    {
+      pqxx::nontransaction tx(*conn_);
+      tx.exec("SELECT 1");
+    }
+    if (deadline.expired()) conn_.reset();  // it fired just after the answer
     return true;
   } catch (const std::exception& e) {
-    *broken = dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr;
+    *broken =
+        !deadline.expired() && dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr;
     std::string what = e.what();
     last_error_ = FirstLineOf(what);
     conn_.reset();

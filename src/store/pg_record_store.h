@@ -4,14 +4,20 @@
 // even while PostgreSQL is down. The configured user_query and file_query are
 // prepared on every (re)connect. Columns are read by name. Reconnects back off
 // (100 ms doubling to 5 s). A query that finds an established connection
-// broken (a server restart) is retried once on a fresh one. libpqxx exceptions are converted
-// here and nowhere else:
+// broken (a server restart) is retried once on a fresh one. Every wait is
+// bounded on the client side: connecting by connect_timeout, an answer by
+// statement_timeout_ms + 1 s (SocketDeadline; the server enforces only
+// statement_timeout and a frozen server would hold the worker forever); an
+// answer that does not come in time drops the connection, is not retried,
+// and backs off reconnecting. libpqxx exceptions are converted here and
+// nowhere else:
 //   broken_connection, timeouts, other SQL errors -> kUnavailable
 //   data_exception (e.g. a file id that is not a valid integer) -> kMissing
 // Not thread-safe.
 #ifndef MEDIAGATE_PG_DIRECTORY_H_
 #define MEDIAGATE_PG_DIRECTORY_H_
 
+#include <chrono>
 #include <memory>
 #include <pqxx/connection>
 #include <string>
@@ -35,6 +41,9 @@ class PgRecordStore : public RecordStore {
   bool Ping() override;
 
  private:
+  // How long an answer may take: statement_timeout_ms + kAnswerMarginMs.
+  static constexpr int64_t kAnswerMarginMs = 1000;
+  std::chrono::milliseconds AnswerBound() const;
   bool PingOnce(bool* broken);
   // An error message, or "" when connected.
   std::string Connect();

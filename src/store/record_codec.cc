@@ -51,7 +51,7 @@ Lookup<T> Decode(const std::string& value, Read read) {
 
 }  // namespace
 
-std::string CacheKeyPrefix(const std::string& prefix) { return prefix + ":v1:"; }
+std::string CacheKeyPrefix(const std::string& prefix) { return prefix + ":v2:"; }
 
 Result<std::string> UserCacheKey(const std::string& prefix, const std::string& email) {
   auto digest = Digest(HashAlgorithm::kSha256, email);

@@ -1,9 +1,10 @@
 // The Redis representation of cached records, and their key names.
 //
 // Values are JSON (nlohmann), with a format version so that a future layout
-// never misreads an old entry. A cached "does not exist" is {"v":1,"found":
-// false}. Keys: "<prefix>:v1:user:<sha256(email) hex>" and
-// "<prefix>:v1:file:<file id>". Pure functions; thread-safe.
+// never misreads an old entry, sealed before they reach Redis
+// (store/record_seal.h; key version v2). A cached "does not exist" is {"v":1,"found":
+// false}. Keys: "<prefix>:v2:user:<sha256(email) hex>" and
+// "<prefix>:v2:file:<file id>". Pure functions; thread-safe.
 #ifndef MEDIAGATE_RECORD_CODEC_H_
 #define MEDIAGATE_RECORD_CODEC_H_
 
@@ -15,11 +16,11 @@
 
 namespace mediagate {
 
-// "<prefix>:v1:", the start of every key below.
+// "<prefix>:v2:", the start of every key below.
 std::string CacheKeyPrefix(const std::string& prefix);
-// "<prefix>:v1:user:<sha256(email) hex>"; Internal if the digest fails.
+// "<prefix>:v2:user:<sha256(email) hex>"; Internal if the digest fails.
 Result<std::string> UserCacheKey(const std::string& prefix, const std::string& email);
-// "<prefix>:v1:file:<file id>".
+// "<prefix>:v2:file:<file id>".
 std::string FileCacheKey(const std::string& prefix, const std::string& file_id);
 
 // Encodes a found record, or "not found" when `record` is null. Returns

@@ -12,9 +12,23 @@ Result<std::unique_ptr<Upstream>> MakeUpstream(const StorageConfig& config) {
   return MakeS3Upstream(config);
 }
 
+namespace {
+
+// "<decimal length>:<bytes>": no two field lists share an encoding.
+void AppendField(std::string* out, const std::string& field) {
+  *out += std::to_string(field.size());
+  *out += ':';
+  *out += field;
+}
+
+}  // namespace
+
 Result<std::string> ObjectCacheKey(const std::string& scope, const FileRecord& file) {
-  auto digest =
-      Digest(HashAlgorithm::kSha256, scope + "\n" + file.object_key + "\n" + file.version);
+  std::string fields = "mediagate-cache-key-v2\n";
+  for (const std::string* field : {&scope, &file.object_key, &file.version}) {
+    AppendField(&fields, *field);
+  }
+  auto digest = Digest(HashAlgorithm::kSha256, fields);
   if (!digest.ok()) return digest.status().Annotate("cache key");
   return HexEncode(*digest).substr(0, 32);
 }

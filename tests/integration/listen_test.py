@@ -122,25 +122,34 @@ class NotifyTest(MediagateTestCase):
 
 
 class CrashLoopTest(MediagateTestCase):
-    """A worker that keeps dying right after it starts is restarted with a
-    growing delay, and every restart is counted."""
+    """A worker that keeps dying before it started serving (here: while its
+    first PostgreSQL connection hangs) is restarted with a growing delay, and
+    every restart is counted. Workers killed while serving are replaced at once
+    (fcgi_hostile_test.py)."""
 
     WORKERS = 1
 
     def test_backoff_grows(self):
         offset = self.stack.log_offset()
+        postgres = self.stack.procs.pid("postgres")
+        self.addCleanup(os.kill, postgres, signal.SIGCONT)
+        victim = self.stack.mediagate.wait_for_workers(1, timeout=15)[0]
+        os.kill(postgres, signal.SIGSTOP)  # new workers hang in their first connect
         for _ in range(4):
-            pids = self.stack.mediagate.wait_for_workers(1, timeout=15)
-            os.kill(pids[0], signal.SIGKILL)
-            wait_until(lambda: pids[0] not in self.stack.mediagate.worker_pids(), 5,
+            os.kill(victim, signal.SIGKILL)
+            wait_until(lambda: victim not in self.stack.mediagate.worker_pids(), 5,
                        "worker gone", 0.02)
-        self.stack.mediagate.wait_for_workers(1, timeout=15)
+            victim = self.stack.mediagate.wait_for_workers(1, exclude=(victim,), timeout=15)[0]
+        os.kill(victim, signal.SIGKILL)  # still starting: it is not serving yet
+        os.kill(postgres, signal.SIGCONT)
+        self.stack.mediagate.wait_for_workers(1, exclude=(victim,), timeout=15)
         delays = [int(d) for d in re.findall(r"restarting in (\d+) ms",
                                              self.stack.log_since(offset))]
-        self.assertEqual(len(delays), 4, self.stack.log_since(offset))
-        self.assertEqual(delays, sorted(delays))
-        self.assertGreater(delays[-1], delays[0])
-        self.assertGreaterEqual(self.metrics().get("mediagate_worker_restarts_total"), 4)
+        self.assertEqual(len(delays), 5, self.stack.log_since(offset))
+        self.assertEqual(delays[0], 0, "the first worker was serving: replaced at once")
+        self.assertEqual(delays[1:], sorted(delays[1:]))
+        self.assertGreater(delays[-1], delays[1])
+        self.assertGreaterEqual(self.metrics().get("mediagate_worker_restarts_total"), 5)
 
 
 class ClientAddressTest(MediagateTestCase):

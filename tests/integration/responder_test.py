@@ -28,6 +28,7 @@ What is tested (the responder's contract):
   HarnessCleanupTest      the harness stops what it started, even orphaned workers
 """
 import base64
+import hashlib
 import json
 import os
 import signal
@@ -111,6 +112,28 @@ class DecisionTest(MediagateTestCase):
         keys = self.stack.redis.call("KEYS", "*")
         self.assertTrue(keys, "nothing was cached in Redis")
         self.assertEqual([k for k in keys if not k.startswith("mgtest")], [])
+
+    def test_redis_records_are_authenticated(self):
+        """Issue 9 item 10: a record written into Redis by anyone else, or a
+        genuine one copied to another key, is a counted miss, never a decision."""
+        redis = self.stack.redis
+        gone = self.create_user(self.new_email("gone"), "canceled", period_end=-DAY)
+        good = self.create_user(self.new_email("good"), "active")
+        self.create_media("moved", "shows/moved.mp3")
+        self.settle()  # the listener's deletes for the new rows are over
+        unverified = self.metrics().get("mediagate_redis_requests_total", result="unverified")
+        forged = {"v": 1, "found": True, "status": "active",
+                  "fields": {"id": str(gone.id), "uuid": gone.uuid,
+                             "link_generation": str(gone.link_generation)}}
+        redis.call("SET", "mgtest:v2:user:" + hashlib.sha256(gone.email.encode()).hexdigest(),
+                   json.dumps(forged))
+        self.assert_denied(self.request_media(gone, "ep1"), "inactive")
+        self.assert_allowed(self.request_media(good, "ep1"), OBJECT_KEY)
+        self.assertEqual(redis.call("COPY", "mgtest:v2:file:ep1", "mgtest:v2:file:moved",
+                                    "REPLACE"), 1)
+        self.assert_allowed(self.request_media(good, "moved"), "shows/moved.mp3")
+        self.assertEqual(self.metrics().get("mediagate_redis_requests_total",
+                                            result="unverified") - unverified, 2)
 
     # -- deny: one test per reason -------------------------------------------
 
@@ -207,6 +230,25 @@ class DecisionTest(MediagateTestCase):
     def test_deny_inactive_grace_status_without_period_end(self):
         user = self.create_user(self.new_email(), "past_due", period_end=None)
         self.assert_denied(self.request_media(user, "ep1"), "inactive")
+
+    def test_infinite_period_ends_are_defined(self):
+        """Issue 9 item 9: 'infinity' never ends, '-infinity' has ended, NULL
+        gives a grace status nothing; no 503 and no PostgreSQL error."""
+        errors = self.metrics().get("mediagate_postgres_errors_total")
+        for status, period_end, reason in (
+                ("canceled", "infinity", None), ("past_due", "infinity", None),
+                ("active", "infinity", None), ("active", "-infinity", None),
+                ("canceled", "-infinity", "inactive"), ("past_due", "-infinity", "inactive"),
+                ("canceled", None, "inactive"), ("active", None, None)):
+            with self.subTest(status=status, period_end=period_end):
+                user = self.create_user(self.new_email(), status, period_end=period_end)
+                for _ in range(2):  # from PostgreSQL, then from the caches
+                    r = self.request_media(user, "ep1")
+                    if reason is None:
+                        self.assert_allowed(r, OBJECT_KEY)
+                    else:
+                        self.assert_denied(r, reason)
+        self.assertEqual(self.metrics().get("mediagate_postgres_errors_total"), errors)
 
     def test_deny_inactive_without_subscription(self):
         user = self.create_user(self.new_email(), status=None)
@@ -535,6 +577,38 @@ class DegradationPostgresTest(MediagateTestCase):
             self.assert_denied(self.request_media(good, "ep1", token=gone_tok),
                                ("bad_token", "unavailable"))
             self.assert_denied(s.fcgi(ghost_uri), ("unknown_user", "unavailable"))
+
+    def test_postgres_frozen_is_bounded(self):
+        """Issue 9 item 8: with PostgreSQL frozen (SIGSTOP, as a partition would
+        leave it), cached subscribers keep being allowed and an uncached one is
+        unavailable within the client-side bound (statement_timeout + 1 s),
+        not after the nginx timeout; after SIGCONT lookups work again."""
+        s = self.stack
+        good = self.create_user(self.new_email("good"), "active")
+        cold = self.create_user(self.new_email("cold"), "active")
+        self.settle()
+        good_tok, cold_tok = self.token_for(good), self.token_for(cold)
+        for _ in range(2 * self.WORKERS):
+            self.assert_allowed(self.request_media(good, "ep1", token=good_tok), OBJECT_KEY)
+        postmaster = s.procs.pid("postgres")
+        frozen = [postmaster] + harness.mg.children(postmaster)  # backends: own sessions
+        for pid in frozen:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            bound = s.config["database"]["statement_timeout_ms"] / 1000 + 1
+            start = time.monotonic()
+            self.assert_denied(self.request_media(cold, "ep1", token=cold_tok), "unavailable")
+            self.assertLess(time.monotonic() - start, bound + 0.5)
+            for _ in range(2 * self.WORKERS):
+                start = time.monotonic()
+                self.assert_allowed(self.request_media(good, "ep1", token=good_tok),
+                                    OBJECT_KEY)
+                self.assertLess(time.monotonic() - start, bound + 0.5)
+        finally:
+            for pid in frozen:
+                os.kill(pid, signal.SIGCONT)
+        wait_until(lambda: self.request_media(cold, "ep1", token=cold_tok).status == 200, 15,
+                   "uncached lookups after SIGCONT", 0.2)
 
     def test_postgres_down_cold_cache_is_unavailable(self):
         s = self.stack
@@ -1031,9 +1105,10 @@ DJANGO_DEFAULTS = {
             "SELECT u.id::text AS id, "
             "CASE WHEN u.is_paysubscribed THEN 'True' ELSE 'False' END AS is_paysubscribed, "
             "u.uuid::text AS uuid, COALESCE(s.status, 'none') AS status, "
-            "EXTRACT(EPOCH FROM s.current_period_end)::bigint AS paid_until "
-            "FROM users_customuser u LEFT JOIN djstripe_subscription s ON s.user_id = u.id "
-            "WHERE u.email = $1"),
+            "EXTRACT(EPOCH FROM s.current_period_end) AS paid_until "
+            "FROM users_customuser u LEFT JOIN LATERAL (SELECT status, current_period_end "
+            "FROM djstripe_subscription WHERE user_id = u.id ORDER BY id DESC LIMIT 1) s "
+            "ON true WHERE u.email = $1"),
         "file_query": (
             "SELECT m.file AS object_key, extract(epoch from m.created_at)::bigint::text "
             "AS version FROM wagtailmedia_media m WHERE m.id::text = $1"),
@@ -1062,7 +1137,7 @@ CREATE TABLE users_customuser (
   is_paysubscribed boolean NOT NULL DEFAULT false);
 CREATE TABLE djstripe_subscription (
   id serial PRIMARY KEY, customer_email text,
-  user_id integer NOT NULL UNIQUE REFERENCES users_customuser (id),
+  user_id integer NOT NULL REFERENCES users_customuser (id),
   status text NOT NULL, current_period_end timestamptz);
 CREATE TABLE wagtailmedia_media (
   id serial PRIMARY KEY, file text NOT NULL, title text NOT NULL DEFAULT '',
@@ -1127,6 +1202,27 @@ class DjangoSchemaTest(MediagateTestCase):
         # A link minted now (with the new status) verifies, but the subscription is over.
         fresh = django_token(self.stack.secret, dict(self.django_fields(user), status="canceled"))
         self.assert_denied(self.stack.fcgi(self.django_uri(user, fresh)), "inactive")
+
+    def add_subscription(self, user, status, period_end):
+        self.stack.psql(
+            "INSERT INTO djstripe_subscription (customer_email, user_id, status, "
+            f"current_period_end) VALUES ({harness.mg.sql_literal(user['email'])}, {user['id']}, "
+            f"{harness.mg.sql_literal(status)}, now() + interval '{int(period_end)} seconds')")
+
+    def test_latest_of_two_subscriptions_decides(self):
+        """Issue 9 item 14: a user with two subscription rows is decided by the
+        latest one, in either order of status."""
+        renewed = self.create_django_user(self.new_email(), "canceled", -DAY)
+        self.add_subscription(renewed, "active", 30 * DAY)
+        token = django_token(self.stack.secret, dict(self.django_fields(renewed),
+                                                     status="active"))
+        self.assert_allowed(self.stack.fcgi(self.django_uri(renewed, token)), msg=self.SOURCE)
+        lapsed = self.create_django_user(self.new_email(), "active", 30 * DAY)
+        self.add_subscription(lapsed, "canceled", -DAY)
+        token = django_token(self.stack.secret, dict(self.django_fields(lapsed),
+                                                     status="canceled"))
+        self.assert_denied(self.stack.fcgi(self.django_uri(lapsed, token)), "inactive",
+                           self.SOURCE)
 
     def test_unknown_media_and_user(self):
         user = self.create_django_user(self.new_email())

@@ -45,7 +45,14 @@ class CachedRecordStoreTest : public ::testing::Test {
   }
 
   CachedRecordStore Source(KeyValueCache* cache) {
-    return CachedRecordStore(config_, &origin_, cache, metrics_.get(), &limiter_);
+    return CachedRecordStore(config_, &origin_, cache, &seal_, metrics_.get(), &limiter_);
+  }
+  // The value mediagate would write for `key`, and the value stored under it.
+  std::string Sealed(const std::string& key, const std::string& value) const {
+    return seal_.Seal(key, value).value();
+  }
+  std::string Stored(const std::string& key) {
+    return seal_.Open(key, cache_.entries[key]).value_or("(does not open)");
   }
 
   std::string UserKey(const std::string& email = kEmail) const {
@@ -59,6 +66,7 @@ class CachedRecordStoreTest : public ::testing::Test {
   }
 
   RedisConfig config_;
+  RecordSeal seal_ = RecordSeal::Create(Secret("test-secret", "test")).value();
   FakeRecordStore origin_;
   FakeCache cache_;
   std::unique_ptr<Metrics> metrics_;
@@ -74,7 +82,7 @@ TEST_F(CachedRecordStoreTest, MissAsksDirectoryAndCachesUserWithUserTtl) {
   ASSERT_EQ(cache_.sets.size(), 1u);
   EXPECT_EQ(cache_.sets[0].key, UserKey());
   EXPECT_EQ(cache_.sets[0].ttl_seconds, 61);
-  const Lookup<UserRecord> cached = DecodeUser(cache_.sets[0].value);
+  const Lookup<UserRecord> cached = DecodeUser(Stored(cache_.sets[0].key));
   ASSERT_EQ(cached.state, LookupState::kFound);
   EXPECT_EQ(cached.record.fields, Alice().fields);
   EXPECT_EQ(cached.record.status, "active");
@@ -105,7 +113,7 @@ TEST_F(CachedRecordStoreTest, MissCachesFileWithFileTtl) {
   ASSERT_EQ(cache_.sets.size(), 1u);
   EXPECT_EQ(cache_.sets[0].key, FileKey());
   EXPECT_EQ(cache_.sets[0].ttl_seconds, 301);
-  EXPECT_EQ(DecodeFile(cache_.sets[0].value).state, LookupState::kFound);
+  EXPECT_EQ(DecodeFile(Stored(cache_.sets[0].key)).state, LookupState::kFound);
 }
 
 TEST_F(CachedRecordStoreTest, UnknownUserAndFileAreCachedWithNegativeTtl) {
@@ -115,10 +123,10 @@ TEST_F(CachedRecordStoreTest, UnknownUserAndFileAreCachedWithNegativeTtl) {
   ASSERT_EQ(cache_.sets.size(), 2u);
   EXPECT_EQ(cache_.sets[0].key, UserKey("nobody@example.com"));
   EXPECT_EQ(cache_.sets[0].ttl_seconds, 11);
-  EXPECT_EQ(DecodeUser(cache_.sets[0].value).state, LookupState::kMissing);
+  EXPECT_EQ(DecodeUser(Stored(cache_.sets[0].key)).state, LookupState::kMissing);
   EXPECT_EQ(cache_.sets[1].key, FileKey("nope"));
   EXPECT_EQ(cache_.sets[1].ttl_seconds, 11);
-  EXPECT_EQ(DecodeFile(cache_.sets[1].value).state, LookupState::kMissing);
+  EXPECT_EQ(DecodeFile(Stored(cache_.sets[1].key)).state, LookupState::kMissing);
 
   // The negative entries answer the next lookups.
   EXPECT_EQ(source.FindUser("nobody@example.com").state, LookupState::kMissing);
@@ -129,7 +137,7 @@ TEST_F(CachedRecordStoreTest, UnknownUserAndFileAreCachedWithNegativeTtl) {
 
 TEST_F(CachedRecordStoreTest, HitDoesNotAskDirectory) {
   const UserRecord alice = Alice();
-  cache_.entries[UserKey()] = *EncodeUser(&alice);
+  cache_.entries[UserKey()] = Sealed(UserKey(), *EncodeUser(&alice));
   CachedRecordStore source = Source(&cache_);
   const Lookup<UserRecord> user = source.FindUser(kEmail);
   ASSERT_EQ(user.state, LookupState::kFound);
@@ -193,8 +201,8 @@ TEST_F(CachedRecordStoreTest, WarmCacheServesWhileDirectoryIsDown) {
 }
 
 TEST_F(CachedRecordStoreTest, CorruptCacheValueIsRefetchedAndRewritten) {
-  cache_.entries[UserKey()] = "{not json";
-  cache_.entries[FileKey()] = R"({"v":1,"found":true})";
+  cache_.entries[UserKey()] = Sealed(UserKey(), "{not json");
+  cache_.entries[FileKey()] = Sealed(FileKey(), R"({"v":1,"found":true})");
   CachedRecordStore source = Source(&cache_);
   const Lookup<UserRecord> user = source.FindUser(kEmail);
   ASSERT_EQ(user.state, LookupState::kFound);
@@ -202,9 +210,47 @@ TEST_F(CachedRecordStoreTest, CorruptCacheValueIsRefetchedAndRewritten) {
   EXPECT_EQ(source.FindFile(kFileId).state, LookupState::kFound);
   EXPECT_EQ(origin_.user_calls, 1);
   EXPECT_EQ(origin_.file_calls, 1);
-  EXPECT_EQ(DecodeUser(cache_.entries[UserKey()]).state, LookupState::kFound);
-  EXPECT_EQ(DecodeFile(cache_.entries[FileKey()]).state, LookupState::kFound);
+  EXPECT_EQ(DecodeUser(Stored(UserKey())).state, LookupState::kFound);
+  EXPECT_EQ(DecodeFile(Stored(FileKey())).state, LookupState::kFound);
   EXPECT_EQ(metrics_->RedisCount(Metrics::CacheResult::kHit), 0u);
+}
+
+// Issue 9: anyone who can write to Redis could let a cancelled subscriber in.
+TEST_F(CachedRecordStoreTest, ForgedValueIsAMissAndCounted) {
+  UserRecord forged = Alice();
+  forged.status = "active";
+  origin_.users[kEmail].record.status = "canceled";
+  cache_.entries[UserKey()] = *EncodeUser(&forged);  // plain JSON, as an attacker writes it
+  CachedRecordStore source = Source(&cache_);
+  const Lookup<UserRecord> user = source.FindUser(kEmail);
+  ASSERT_EQ(user.state, LookupState::kFound);
+  EXPECT_EQ(user.record.status, "canceled");
+  EXPECT_EQ(origin_.user_calls, 1);
+  EXPECT_EQ(metrics_->RedisCount(Metrics::CacheResult::kUnverified), 1u);
+  EXPECT_EQ(metrics_->RedisCount(Metrics::CacheResult::kHit), 0u);
+  EXPECT_TRUE(Rendered("mediagate_redis_requests_total{result=\"unverified\"} 1"));
+  EXPECT_EQ(DecodeUser(Stored(UserKey())).record.status, "canceled");  // rewritten, sealed
+}
+
+// A genuine value copied to another key (another file id) does not open there.
+TEST_F(CachedRecordStoreTest, ValueMovedToAnotherKeyIsAMiss) {
+  const FileRecord secret_file{"private/other.mp3", "v9"};
+  cache_.entries[FileKey()] = Sealed(FileKey("other"), *EncodeFile(&secret_file));
+  CachedRecordStore source = Source(&cache_);
+  const Lookup<FileRecord> file = source.FindFile(kFileId);
+  ASSERT_EQ(file.state, LookupState::kFound);
+  EXPECT_EQ(file.record.object_key, "shows/ep1.mp3");
+  EXPECT_EQ(metrics_->RedisCount(Metrics::CacheResult::kUnverified), 1u);
+}
+
+// The token fields (a user's uuid) are not readable in Redis.
+TEST_F(CachedRecordStoreTest, CachedValueHidesTokenFields) {
+  CachedRecordStore source = Source(&cache_);
+  source.FindUser(kEmail);
+  ASSERT_EQ(cache_.sets.size(), 1u);
+  EXPECT_EQ(cache_.sets[0].value.find("u-1"), std::string::npos);
+  EXPECT_EQ(cache_.sets[0].value.find("active"), std::string::npos);
+  EXPECT_NE(Stored(UserKey()).find("u-1"), std::string::npos);
 }
 
 TEST_F(CachedRecordStoreTest, CorruptCacheValueWithDirectoryDownIsUnavailable) {
@@ -264,7 +310,7 @@ TEST_F(CachedRecordStoreTest, UsesEmailDigestNotEmailInKey) {
   source.FindUser(kEmail);
   ASSERT_EQ(cache_.entries.size(), 1u);
   const std::string& key = cache_.entries.begin()->first;
-  EXPECT_EQ(key.rfind("test:v1:user:", 0), 0u) << key;
+  EXPECT_EQ(key.rfind("test:v2:user:", 0), 0u) << key;
   EXPECT_EQ(key.find(kEmail), std::string::npos) << key;
 }
 
@@ -286,7 +332,8 @@ TEST_F(CachedRecordStoreTest, AnswerChangedDuringFetchIsNotCached) {
   HookedRecordStore origin;
   origin.users = origin_.users;
   origin.during = [&] { board->Invalidate(InvalidationBoard::Kind::kUser, kEmail); };
-  CachedRecordStore source(config_, &origin, &cache_, metrics_.get(), &limiter_, board.get());
+  CachedRecordStore source(config_, &origin, &cache_, &seal_, metrics_.get(), &limiter_,
+                           board.get());
   EXPECT_EQ(source.FindUser(kEmail).state, LookupState::kFound);
   EXPECT_TRUE(cache_.sets.empty());
   origin.during = nullptr;  // no change this time: cached
@@ -300,7 +347,8 @@ TEST_F(CachedRecordStoreTest, ChangeOfAnotherKeyDoesNotStopCaching) {
   HookedRecordStore origin;
   origin.files = origin_.files;
   origin.during = [&] { board->Invalidate(InvalidationBoard::Kind::kUser, kFileId); };
-  CachedRecordStore source(config_, &origin, &cache_, metrics_.get(), &limiter_, board.get());
+  CachedRecordStore source(config_, &origin, &cache_, &seal_, metrics_.get(), &limiter_,
+                           board.get());
   EXPECT_EQ(source.FindFile(kFileId).state, LookupState::kFound);
   ASSERT_EQ(cache_.sets.size(), 1u);  // a user key of the same name is another slot kind
   EXPECT_EQ(cache_.sets[0].key, FileKey());

@@ -239,6 +239,25 @@ TEST_F(ConfigTest, WorldReadableSecretWarns) {
   EXPECT_THAT(config->warnings[0], HasSubstr(readable));
 }
 
+// Issue 9: without {ts} in the template the timestamp is not signed, so a
+// short timeout_seconds promises an expiry that cannot happen.
+TEST_F(ConfigTest, ShortTimeoutWithoutTsInTemplateWarns) {
+  const std::string head =
+      "[token]\nsecret_file = \"" + token_secret_ + "\"\ntimeout_seconds = 3600\n";
+  auto config = Load(head + "hash_value = \"{id}{uuid}\"\n" + kLocal);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  ASSERT_EQ(config->warnings.size(), 1u);
+  EXPECT_THAT(config->warnings[0], HasSubstr("token.timeout_seconds"));
+  EXPECT_THAT(config->warnings[0], HasSubstr("{ts}"));
+  config = Load(head + "hash_value = \"{id}{uuid}{ts}\"\n" + kLocal);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_TRUE(config->warnings.empty());
+  // The default timeout (the seed's 100 years) promises nothing: no warning.
+  config = Load("[token]\nsecret_file = \"" + token_secret_ + "\"\n" + kLocal);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_TRUE(config->warnings.empty());
+}
+
 TEST_F(ConfigTest, EffectiveConfigRedactsSecrets) {
   const std::string session = Write("session", "SUPERSECRET-session-789\n", 0600);
   const std::string fallback = Write("fallback", "SUPERSECRET-fallback-000\n", 0600);

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,9 @@ TEST(EntitlementTest, DefaultConfigTable) {
       {"past_due, grace just over", "past_due", kNow - 3600, true, 3600, false},
       {"canceled, paid period running", "canceled", kNow + 60, true, 0, true},
       {"past_due, no paid_until", "past_due", std::nullopt, true, 86400, false},
+      // PostgreSQL 'infinity' / '-infinity' saturate (store/pg_record_store.cc).
+      {"past_due, period never ends", "past_due", INT64_MAX, true, 366 * 86400, true},
+      {"past_due, period ended at -infinity", "past_due", INT64_MIN, true, 366 * 86400, false},
       {"unpaid is no grace status", "unpaid", kNow + 86400, true, 86400, false},
       {"none", "none", std::nullopt, false, 0, false},
       {"empty status", "", kNow + 86400, true, 86400, false},

@@ -165,7 +165,7 @@ TEST(RecordCodecTest, InvalidUtf8IsNotEncoded) {
 
 TEST(RecordCodecTest, UserCacheKeyIsSha256OfEmail) {
   EXPECT_EQ(UserCacheKey("mediagate", "alice@example.com").value(),
-            "mediagate:v1:user:"
+            "mediagate:v2:user:"
             "ff8d9819fc0e12bf0d24892e45987e249a28dce836a85cad60e28eaaa8c6d976");
 }
 
@@ -174,7 +174,7 @@ TEST(RecordCodecTest, UserCacheKeyHidesEmailAndIsStable) {
   EXPECT_EQ(key, UserCacheKey("mg", "alice@example.com").value());
   EXPECT_EQ(key.find("alice"), std::string::npos);
   EXPECT_EQ(key.find("example.com"), std::string::npos);
-  EXPECT_EQ(key.rfind("mg:v1:user:", 0), 0u);
+  EXPECT_EQ(key.rfind("mg:v2:user:", 0), 0u);
   EXPECT_NE(key, UserCacheKey("mg", "bob@example.com").value());
   EXPECT_NE(key, UserCacheKey("other", "alice@example.com").value());
 }
@@ -188,8 +188,8 @@ TEST(RecordCodecTest, UserCacheKeyFailsWhenDigestFails) {
 }
 
 TEST(RecordCodecTest, FileCacheKeyFormat) {
-  EXPECT_EQ(FileCacheKey("mediagate", "ep1"), "mediagate:v1:file:ep1");
-  EXPECT_EQ(FileCacheKey("p", "A-b_9"), "p:v1:file:A-b_9");
+  EXPECT_EQ(FileCacheKey("mediagate", "ep1"), "mediagate:v2:file:ep1");
+  EXPECT_EQ(FileCacheKey("p", "A-b_9"), "p:v2:file:A-b_9");
 }
 
 }  // namespace
