@@ -12,7 +12,8 @@ const std::vector<SectionDef>& ConfigSections() {
   static const std::vector<SectionDef> kSections = {
       TokenSection(),    StorageSection(), UrlSection(),
       DatabaseSection(), RedisSection(),   EntitlementSection(),
-      ServerSection(),   NotifySection(),  LogSection()};
+      ServerSection(),   NotifySection(),  FeedSection(),
+      LogSection()};
   return kSections;
 }
 

@@ -73,7 +73,19 @@ int RunWorker(const Config& config, int listen_fd, Metrics* metrics, int slot,
   RecordStore* records = local ? static_cast<RecordStore*>(local.get()) : &shared;
   std::unique_ptr<Decider> decider =
       Decider::Create(config, std::move(*tokens), upstream->get(), records, &clock);
-  RequestHandler handler(config.server, std::move(*clients), decider.get(), records, metrics);
+  ShowStampReader stamps;
+  if (pushed) {
+    stamps = [board](std::string_view slug) {
+      const InvalidationBoard::Stamp st = board->Read(InvalidationBoard::Kind::kShow, slug);
+      return ShowStamp{st.all, st.slot};
+    };
+  }
+  ShowCache shows(config.feed.cache_seconds,
+                  FeedLinks{config.url.public_base, config.feed.public_media_prefix}, &database,
+                  &clock, std::move(stamps));
+  FeedServer feeds(config, decider.get(), &shows, &clock);
+  RequestHandler handler(config.server, std::move(*clients), decider.get(), records, metrics,
+                         &feeds);
 
   // Connections are opened before the first request, not by it. A backend
   // that is down now is retried by the first request that needs it.

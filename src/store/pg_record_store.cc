@@ -5,6 +5,7 @@
 
 #include "base/first_line.h"
 #include "config/conninfo.h"
+#include "store/show_rows.h"
 
 namespace mediagate {
 namespace {
@@ -62,31 +63,27 @@ std::string PgRecordStore::Connect() {
   }
 }
 
-template <typename T, typename RowToRecord>
-Lookup<T> PgRecordStore::Query(const char* statement, const char* query_name,
-                               const std::string& param, RowToRecord to_record) {
+template <typename T, typename Run>
+Lookup<T> PgRecordStore::Query(const char* query_name, Run run) {
   // A connection that worked before may have been cut by a server restart;
   // libpq only learns so when it is used. Such a failure is retried once on a
   // fresh connection (the statements are read-only SELECTs).
   const bool reused = conn_ != nullptr;
   bool broken = false;
-  Lookup<T> out = QueryOnce<T>(statement, query_name, param, to_record, &broken);
-  if (broken && reused) out = QueryOnce<T>(statement, query_name, param, to_record, &broken);
+  Lookup<T> out = QueryOnce<T>(query_name, run, &broken);
+  if (broken && reused) out = QueryOnce<T>(query_name, run, &broken);
   return out;
 }
 
-template <typename T, typename RowToRecord>
-Lookup<T> PgRecordStore::QueryOnce(const char* statement, const char* query_name,
-                                   const std::string& param, RowToRecord& to_record,
-                                   bool* broken) {
+template <typename T, typename Run>
+Lookup<T> PgRecordStore::QueryOnce(const char* query_name, Run& run, bool* broken) {
   *broken = false;
   if (std::string err = Connect(); !err.empty()) return Lookup<T>::Unavailable(err);
   bool drop = false;
   Lookup<T> out;
   try {
     pqxx::nontransaction tx(*conn_);
-    const pqxx::result r = tx.exec_prepared(statement, param);
-    return r.empty() ? Lookup<T>::Missing() : to_record(r);
+    return run(tx);
   } catch (const pqxx::argument_error& e) {  // a column the config promised is absent
     out = Lookup<T>::Unavailable(std::string(query_name) + " result: " + e.what());
   } catch (const pqxx::conversion_error& e) {
@@ -102,7 +99,9 @@ Lookup<T> PgRecordStore::QueryOnce(const char* statement, const char* query_name
 }
 
 Lookup<UserRecord> PgRecordStore::FindUser(const std::string& key) {
-  return Query<UserRecord>(kUserStatement, "user_query", key, [this](const pqxx::result& r) {
+  return Query<UserRecord>("user_query", [&](pqxx::nontransaction& tx) {
+    const pqxx::result r = tx.exec_prepared(kUserStatement, key);
+    if (r.empty()) return Lookup<UserRecord>::Missing();
     const pqxx::row row = r[0];
     UserRecord user;
     for (const std::string& name : field_names_) {
@@ -119,13 +118,42 @@ Lookup<UserRecord> PgRecordStore::FindUser(const std::string& key) {
 }
 
 Lookup<FileRecord> PgRecordStore::FindFile(const std::string& file_id) {
-  return Query<FileRecord>(kFileStatement, "file_query", file_id, [](const pqxx::result& r) {
+  return Query<FileRecord>("file_query", [&](pqxx::nontransaction& tx) {
+    const pqxx::result r = tx.exec_prepared(kFileStatement, file_id);
+    if (r.empty()) return Lookup<FileRecord>::Missing();
     const pqxx::row row = r[0];
     if (row["object_key"].is_null() || row["version"].is_null()) {
       return Lookup<FileRecord>::Missing();
     }
-    return Lookup<FileRecord>::Found(
-        FileRecord{row["object_key"].c_str(), row["version"].c_str()});
+    FileRecord file{row["object_key"].c_str(), row["version"].c_str()};
+    for (pqxx::row::size_type i = 0; i < row.size(); ++i) {  // optional column
+      if (std::string(r.column_name(i)) == "public_at" && !row[i].is_null()) {
+        file.public_at = row[i].as<int64_t>();  // UNIX seconds, or conversion_error
+      }
+    }
+    return Lookup<FileRecord>::Found(std::move(file));
+  });
+}
+
+Lookup<Show> PgRecordStore::FindShow(const std::string& slug) {
+  // Not prepared at connect: a Django database without feed tables must not
+  // keep the media links from working.
+  return Query<Show>("show_query", [&](pqxx::nontransaction& tx) {
+    const pqxx::result show = tx.exec_params(config_.show_query, slug);
+    if (show.empty()) return Lookup<Show>::Missing();
+    const pqxx::result episodes = tx.exec_params(config_.episodes_query, slug);
+    return Lookup<Show>::Found(ShowFromRows(show[0], episodes));
+  });
+}
+
+Lookup<std::vector<std::string>> PgRecordStore::ListShows() {
+  using Slugs = std::vector<std::string>;
+  return Query<Slugs>("show list", [](pqxx::nontransaction& tx) {
+    Slugs slugs;
+    for (const pqxx::row& row : tx.exec("SELECT slug FROM mediagate_shows ORDER BY slug")) {
+      slugs.push_back(row[0].c_str());
+    }
+    return Lookup<Slugs>::Found(std::move(slugs));
   });
 }
 
