@@ -74,7 +74,8 @@ def seed_demo(stack):
         stack.mediagate.invalidate(user=address)
     for file_id in files:
         stack.mediagate.invalidate(file=file_id)
-    stack.mediagate.cli("invalidate", "--config", stack.config_path, "--show", DEMO_SHOW)
+    if stack.config.get("notify", {}).get("enabled", True):
+        stack.mediagate.cli("invalidate", "--config", stack.config_path, "--show", DEMO_SHOW)
     return {"users": users, "files": files, "show": DEMO_SHOW}
 
 
