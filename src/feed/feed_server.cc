@@ -134,10 +134,12 @@ FeedResponse FeedServer::Respond(const FeedHttpRequest& request, const RenderedF
   }
   headers = "Status: 200 OK\r\nContent-Type: application/rss+xml; charset=utf-8\r\n" + headers;
   if (request.method == "HEAD") return FeedResponse{headers + "\r\n", outcome, "", ""};
-  std::string body = feed.xml.Fill(slots);
-  return FeedResponse{headers + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
-                          body,
-                      outcome, "", ""};
+  // Headers, then the body filled in behind them: one buffer, one copy.
+  const std::string length = std::to_string(feed.xml.FilledSize(slots));
+  FeedResponse r{std::move(headers), outcome, "", ""};
+  r.cgi.append("Content-Length: ").append(length).append("\r\n\r\n");
+  feed.xml.AppendFilled(slots, &r.cgi);
+  return r;
 }
 
 }  // namespace mediagate

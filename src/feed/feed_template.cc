@@ -16,6 +16,12 @@ void FeedTemplate::AddSlot(FeedSlot slot) {
 }
 
 std::string FeedTemplate::Fill(const FeedSlotValues& values) const {
+  std::string out;
+  AppendFilled(values, &out);
+  return out;
+}
+
+size_t FeedTemplate::FilledSize(const FeedSlotValues& values) const {
   size_t size = literal_bytes_ + segments_.back().size();
   for (FeedSlot slot : slots_) {
     switch (slot) {
@@ -24,18 +30,20 @@ std::string FeedTemplate::Fill(const FeedSlotValues& values) const {
       case FeedSlot::kNotice: size += values.notice.size(); break;
     }
   }
-  std::string out;
-  out.reserve(size);
+  return size;
+}
+
+void FeedTemplate::AppendFilled(const FeedSlotValues& values, std::string* out) const {
+  out->reserve(out->size() + FilledSize(values));
   for (size_t i = 0; i < slots_.size(); ++i) {
-    out.append(segments_[i]);
+    out->append(segments_[i]);
     switch (slots_[i]) {
-      case FeedSlot::kLinkPrefix: out.append(values.link_prefix); break;
-      case FeedSlot::kToken: out.append(values.token); break;
-      case FeedSlot::kNotice: out.append(values.notice); break;
+      case FeedSlot::kLinkPrefix: out->append(values.link_prefix); break;
+      case FeedSlot::kToken: out->append(values.token); break;
+      case FeedSlot::kNotice: out->append(values.notice); break;
     }
   }
-  out.append(segments_.back());
-  return out;
+  out->append(segments_.back());
 }
 
 }  // namespace mediagate

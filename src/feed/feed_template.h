@@ -38,6 +38,10 @@ class FeedTemplate {
 
   // The feed with every slot filled in.
   std::string Fill(const FeedSlotValues& values) const;
+  // The same, appended to *out (one allocation for a response and its body).
+  void AppendFilled(const FeedSlotValues& values, std::string* out) const;
+  // The size of Fill(values).
+  size_t FilledSize(const FeedSlotValues& values) const;
   // The feed with every slot empty (a feed without slots: the feed itself).
   std::string Literal() const { return Fill(FeedSlotValues{}); }
   size_t slot_count() const { return slots_.size(); }
