@@ -73,7 +73,7 @@ class Decider {
   Decision Allow(const std::string& file_id, int64_t now, bool public_only, Decision d);
 
   UrlConfig url_;
-  std::string public_media_prefix_;  // with a trailing '/' 
+  std::string public_media_prefix_;  // with a trailing '/'
   EntitlementConfig entitlement_;
   TokenGenerator tokens_;
   std::unique_ptr<HmacKey> user_ref_key_;  // null if OpenSSL failed

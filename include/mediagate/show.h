@@ -13,7 +13,7 @@
 namespace mediagate {
 
 struct Episode {
-  std::string guid;        // stable identity, unique within the show
+  std::string guid;  // stable identity, unique within the show
   std::string title;
   std::string notes_html;  // HTML show notes, any content
   int64_t published_at = 0;
@@ -25,9 +25,9 @@ struct Episode {
   std::string file_name;              // cosmetic name at the end of links
   int64_t length_bytes = 0;
   std::string mime_type = "audio/mpeg";
-  bool premium = true;              // false: public from published_at on
+  bool premium = true;               // false: public from published_at on
   std::optional<int64_t> public_at;  // premium until then, public after
-  int64_t updated_at = 0;           // last change of the row
+  int64_t updated_at = 0;            // last change of the row
 
   // True when anyone may have the episode at `now`.
   bool PublicAt(int64_t now) const {
@@ -49,8 +49,8 @@ struct Show {
   bool explicit_content = false;
   std::string link;
   std::string copyright;
-  std::string podcast_guid;  // podcast:guid (a UUID)
-  int64_t updated_at = 0;    // last change of the show row
+  std::string podcast_guid;       // podcast:guid (a UUID)
+  int64_t updated_at = 0;         // last change of the show row
   std::vector<Episode> episodes;  // newest first
 };
 

@@ -38,8 +38,9 @@ void AddInvalidateCommand(CLI::App& app, Action* action) {
       }
       if (!inv->show.empty()) {  // rendered shows live only in the workers
         if (!config->notify.enabled) {
-          return Fail(kExitConfig, "notify.enabled is false: shows are cached for "
-                                   "feed.cache_seconds and cannot be invalidated");
+          return Fail(kExitConfig,
+                      "notify.enabled is false: shows are cached for "
+                      "feed.cache_seconds and cannot be invalidated");
         }
         Status s = PublishChange(config->database, "show " + inv->show);
         if (!s.ok()) return Fail(kExitFailed, "cannot notify the workers: " + s.message());

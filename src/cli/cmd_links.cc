@@ -5,10 +5,10 @@
 #include <iostream>
 #include <memory>
 
-#include "mediagate/clock.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "feed/feed_links.h"
+#include "mediagate/clock.h"
 #include "store/pg_record_store.h"
 
 namespace mediagate::cli {
@@ -69,7 +69,8 @@ int PrintLinks(const LinksOptions& o) {
 void AddLinksCommand(CLI::App& app, Action* action) {
   auto opts = std::make_shared<LinksOptions>();
   auto* links = app.add_subcommand(
-      "links", "Print a subscriber's private feed URLs (or one premium link) from url.public_base");
+      "links",
+      "Print a subscriber's private feed URLs (or one premium link) from url.public_base");
   links->add_option("--config", opts->config, "Config file (TOML)")->required();
   links->add_option("--user", opts->user, "Email of the subscriber")->required();
   auto* show = links->add_option("--show", opts->show, "Only this show's feed (slug)");

@@ -5,8 +5,9 @@ namespace mediagate {
 namespace {
 
 const std::vector<ConfigKey<FeedConfig>> kKeys = {
-    StringKey("prefix", &FeedConfig::prefix,
-              "Path prefix of feeds: <prefix>/<email>/<token>/<slug>.xml and <prefix>/<slug>.xml"),
+    StringKey(
+        "prefix", &FeedConfig::prefix,
+        "Path prefix of feeds: <prefix>/<email>/<token>/<slug>.xml and <prefix>/<slug>.xml"),
     StringKey("public_media_prefix", &FeedConfig::public_media_prefix,
               "Path prefix of public episodes' enclosures: <prefix>/<file id>/<name>"),
     StringKey("notice_title", &FeedConfig::notice_title,

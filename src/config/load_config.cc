@@ -10,10 +10,9 @@ namespace mediagate {
 
 const std::vector<SectionDef>& ConfigSections() {
   static const std::vector<SectionDef> kSections = {
-      TokenSection(),    StorageSection(), UrlSection(),
-      DatabaseSection(), RedisSection(),   EntitlementSection(),
-      ServerSection(),   NotifySection(),  FeedSection(),
-      LogSection()};
+      TokenSection(), StorageSection(),     UrlSection(),    DatabaseSection(),
+      RedisSection(), EntitlementSection(), ServerSection(), NotifySection(),
+      FeedSection(),  LogSection()};
   return kSections;
 }
 

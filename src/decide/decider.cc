@@ -82,7 +82,8 @@ SubscriberCheck Decider::CheckSubscriber(const std::string& email, std::string_v
     return fail(Reason::kUnavailable,
                 "user_query does not return every field of token.hash_value");
   }
-  if (verdict != TokenVerdict::kValid) return fail(Reason::kBadToken, TokenVerdictName(verdict));
+  if (verdict != TokenVerdict::kValid)
+    return fail(Reason::kBadToken, TokenVerdictName(verdict));
   c.user = std::move(user.record);
   if (!IsEntitled(entitlement_, c.user, now)) {
     return fail(Reason::kInactive, "status " + c.user.status.substr(0, 32));

@@ -65,8 +65,8 @@ std::string PublicMediaLink(std::string_view public_base, std::string_view publi
 std::string PrivateFeedUrl(std::string_view public_base, std::string_view feed_prefix,
                            std::string_view email, std::string_view token,
                            std::string_view slug) {
-  return Concat(
-      {public_base, feed_prefix, "/", Base64UrlEncode(email), "/", token, "/", slug, kFeedSuffix});
+  return Concat({public_base, feed_prefix, "/", Base64UrlEncode(email), "/", token, "/", slug,
+                 kFeedSuffix});
 }
 
 std::string PublicFeedUrl(std::string_view public_base, std::string_view feed_prefix,

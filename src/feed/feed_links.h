@@ -47,11 +47,11 @@ std::string PublicFeedUrl(std::string_view public_base, std::string_view feed_pr
 bool IsShowSlug(std::string_view slug);
 
 struct FeedRequest {
-  bool ok = false;       // the URI has one of the two feed shapes
+  bool ok = false;  // the URI has one of the two feed shapes
   bool is_private = false;
-  std::string email;     // decoded (private only)
+  std::string email;  // decoded (private only)
   std::string email_b64;
-  std::string token;     // private only; shape-checked
+  std::string token;  // private only; shape-checked
   std::string slug;
 };
 

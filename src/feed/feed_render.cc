@@ -126,7 +126,8 @@ RenderedFeed RenderFeed(const Show& show, FeedKind kind, const FeedLinks& links,
   RenderedFeed out;
   out.last_modified = show.updated_at;
   for (const Episode& e : show.episodes) {
-    if (Shown(e, kind, now)) out.last_modified = std::max(out.last_modified, ChangedAt(e, kind));
+    if (Shown(e, kind, now))
+      out.last_modified = std::max(out.last_modified, ChangedAt(e, kind));
   }
   Channel(show, kind, out.last_modified, &out.xml);
   if (kind == FeedKind::kLapsed) out.xml.AddSlot(FeedSlot::kNotice);

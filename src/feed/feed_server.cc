@@ -16,7 +16,8 @@ constexpr char kUnavailable[] =
     "Cache-Control: no-store\r\nRetry-After: 30\r\nContent-Length: 12\r\n\r\nunavailable\n";
 constexpr char kMethod[] =
     "Status: 405 Method Not Allowed\r\nAllow: GET, HEAD\r\nContent-Type: text/plain; "
-    "charset=utf-8\r\nCache-Control: no-store\r\nContent-Length: 19\r\n\r\nmethod not allowed\n";
+    "charset=utf-8\r\nCache-Control: no-store\r\nContent-Length: 19\r\n\r\nmethod not "
+    "allowed\n";
 
 std::string Sha256Hex(std::string_view data, size_t digits) {
   auto digest = Digest(HashAlgorithm::kSha256, data);
@@ -39,8 +40,8 @@ FeedResponse Fixed(const char* cgi, const char* outcome, std::string user_ref,
 std::string FeedServer::NotFoundResponse() { return kNotFound; }
 
 std::string NoticeGuid(const std::string& user_ref, const UserRecord& user) {
-  const std::string lapse =
-      user.paid_until ? "paid_until " + std::to_string(*user.paid_until) : "status " + user.status;
+  const std::string lapse = user.paid_until ? "paid_until " + std::to_string(*user.paid_until)
+                                            : "status " + user.status;
   return "mediagate-notice-" + Sha256Hex("mediagate.notice\n" + user_ref + "\n" + lapse, 24);
 }
 
@@ -68,7 +69,8 @@ FeedResponse FeedServer::Serve(const FeedHttpRequest& request) {
   const FeedRequest req =
       ParseFeedUri(request.uri, feed_.prefix, static_cast<size_t>(url_.max_uri_bytes));
   if (!req.ok) return Fixed(kNotFound, "not_found", "", "bad feed URI");
-  if (url_.public_base.empty()) return Fixed(kNotFound, "not_found", "", "url.public_base unset");
+  if (url_.public_base.empty())
+    return Fixed(kNotFound, "not_found", "", "url.public_base unset");
 
   SubscriberCheck subscriber;
   if (req.is_private) {
@@ -101,10 +103,10 @@ FeedResponse FeedServer::Serve(const FeedHttpRequest& request) {
   }
   const RenderedFeed& feed = show->feeds[static_cast<int>(FeedKind::kLapsed)];
   const int64_t lapsed_at = subscriber.user.paid_until.value_or(feed.last_modified);
-  const std::string notice = NoticeItemXml(
-      feed_.notice_title, feed_.notice_text,
-      feed_.notice_link.empty() ? show->link : feed_.notice_link,
-      NoticeGuid(subscriber.user_ref, subscriber.user), lapsed_at);
+  const std::string notice =
+      NoticeItemXml(feed_.notice_title, feed_.notice_text,
+                    feed_.notice_link.empty() ? show->link : feed_.notice_link,
+                    NoticeGuid(subscriber.user_ref, subscriber.user), lapsed_at);
   FeedResponse r = Respond(request, feed, FeedSlotValues{"", "", notice},
                            "lapsed\n" + link_prefix + "\n" + req.token + "\n" + notice,
                            std::max(feed.last_modified, lapsed_at), true, "lapsed");

@@ -36,7 +36,8 @@ const RenderedShow* ShowCache::Get(const std::string& slug, std::string* error) 
     for (FeedKind kind : {FeedKind::kPrivate, FeedKind::kLapsed, FeedKind::kPublic}) {
       entry.show.feeds[static_cast<int>(kind)] = RenderFeed(s, kind, links_, now);
     }
-    if (auto next = NextVisibilityChange(s, now)) entry.expires = std::min(entry.expires, *next);
+    if (auto next = NextVisibilityChange(s, now))
+      entry.expires = std::min(entry.expires, *next);
   }
   if (it == entries_.end() && entries_.size() >= max_entries_) entries_.clear();
   Entry& stored = entries_[slug] = std::move(entry);

@@ -30,7 +30,7 @@ using ShowStampReader = std::function<ShowStamp(std::string_view slug)>;
 
 struct RenderedShow {
   bool found = false;
-  std::string link;                    // the show's link (notice fallback)
+  std::string link;                   // the show's link (notice fallback)
   std::array<RenderedFeed, 3> feeds;  // by FeedKind
 };
 

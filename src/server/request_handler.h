@@ -10,9 +10,9 @@
 #include <functional>
 #include <string>
 
+#include "feed/feed_server.h"
 #include "mediagate/client_address.h"
 #include "mediagate/config.h"
-#include "feed/feed_server.h"
 #include "mediagate/decider.h"
 #include "mediagate/metrics.h"
 #include "mediagate/record_store.h"

@@ -2,9 +2,9 @@
 //
 // Every committed INSERT, UPDATE or DELETE of a row that a cached record is
 // built from sends NOTIFY mediagate_changes with the payload "user <email>",
-// "file <file id>" or "show <slug>" (a feed's show or episode; both the old and the new row's key), and TRUNCATE or a
-// key too long for a payload sends "all". PostgreSQL delivers notifications
-// at COMMIT, never for a rolled-back transaction. The built-in schema installs
+// "file <file id>" or "show <slug>" (a feed's show or episode; both the old and the new row's
+// key), and TRUNCATE or a key too long for a payload sends "all". PostgreSQL delivers
+// notifications at COMMIT, never for a rolled-back transaction. The built-in schema installs
 // the triggers in sql/002_change_notify.sql; `mediagate triggers` prints them
 // for [notify] user_triggers / file_triggers. Pure; thread-safe.
 #ifndef MEDIAGATE_STORE_CHANGE_TRIGGERS_H_

@@ -20,8 +20,8 @@
 #include "base/backoff.h"
 #include "mediagate/config.h"
 #include "mediagate/record_store.h"
-#include "mediagate/show_store.h"
 #include "mediagate/result.h"
+#include "mediagate/show_store.h"
 
 namespace mediagate {
 

@@ -18,7 +18,9 @@ std::optional<int64_t> OptionalInt(const pqxx::row& row, const char* name) {
   return f.as<int64_t>();
 }
 
-int64_t Int(const pqxx::row& row, const char* name) { return OptionalInt(row, name).value_or(0); }
+int64_t Int(const pqxx::row& row, const char* name) {
+  return OptionalInt(row, name).value_or(0);
+}
 
 // PostgreSQL booleans print as t/f; Django-shaped queries may give text.
 bool Bool(const pqxx::row& row, const char* name) {

@@ -13,12 +13,10 @@ constexpr char kToken[] = "cizf6t-3e6c858482244559c647e861a1fdba91";
 TEST(FeedLinksTest, PremiumLinkIsWhatTheDecisionParses) {
   const std::string link = PremiumLink("https://media.example.com", "/premium_media",
                                        "a@example.com", "42", kToken, "Épisode 1.mp3");
-  EXPECT_EQ(link,
-            "https://media.example.com/premium_media/YUBleGFtcGxlLmNvbQ/42/" +
-                std::string(kToken) + "/%C3%89pisode%201.mp3");
-  const UrlParseResult parsed =
-      ParseMediaUri(link.substr(std::string("https://media.example.com").size()),
-                    "/premium_media", 2048);
+  EXPECT_EQ(link, "https://media.example.com/premium_media/YUBleGFtcGxlLmNvbQ/42/" +
+                      std::string(kToken) + "/%C3%89pisode%201.mp3");
+  const UrlParseResult parsed = ParseMediaUri(
+      link.substr(std::string("https://media.example.com").size()), "/premium_media", 2048);
   ASSERT_TRUE(parsed.ok()) << UrlRejectName(parsed.reject);
   EXPECT_EQ(parsed.request.email, "a@example.com");
   EXPECT_EQ(parsed.request.file_id, "42");
@@ -29,8 +27,8 @@ TEST(FeedLinksTest, PremiumLinkIsWhatTheDecisionParses) {
 TEST(FeedLinksTest, PublicMediaLinkIsWhatThePublicGrammarParses) {
   const std::string link = PublicMediaLink("http://h:8080", "/public_media", "ep-1", "a b.mp3");
   EXPECT_EQ(link, "http://h:8080/public_media/ep-1/a%20b.mp3");
-  const UrlParseResult parsed = ParsePublicMediaUri("/public_media/ep-1/a%20b.mp3?x=1",
-                                                    "/public_media", 2048);
+  const UrlParseResult parsed =
+      ParsePublicMediaUri("/public_media/ep-1/a%20b.mp3?x=1", "/public_media", 2048);
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed.request.file_id, "ep-1");
   EXPECT_EQ(parsed.request.file_name, "a b.mp3");
@@ -66,10 +64,10 @@ TEST(FeedLinksTest, RejectsEverythingElse) {
        {std::string("/feeds/"), std::string("/feeds/my-show"), std::string("/feeds/.xml"),
         std::string("/feeds/My-Show.xml"), std::string("/feedsx/my-show.xml"),
         std::string("/feeds/../my-show.xml"), "/feeds/YUBleGFtcGxlLmNvbQ/" + t + "/",
-        "/feeds/YUBleGFtcGxlLmNvbQ=/" + t + "/s.xml",      // padded base64
+        "/feeds/YUBleGFtcGxlLmNvbQ=/" + t + "/s.xml",                // padded base64
         std::string("/feeds/YUBleGFtcGxlLmNvbQ/not-a-token/s.xml"),  // token shape
-        "/feeds/YUBleGFtcGxlLmNvbQ/" + t + "/s.xml/x",    // four segments
-        "/feeds/x/YUBleGFtcGxlLmNvbQ/" + t + "/s.xml",    // five
+        "/feeds/YUBleGFtcGxlLmNvbQ/" + t + "/s.xml/x",               // four segments
+        "/feeds/x/YUBleGFtcGxlLmNvbQ/" + t + "/s.xml",               // five
         "/feeds//" + t + "/s.xml", std::string("/feeds/s%2E.xml")}) {
     SCOPED_TRACE(bad);
     EXPECT_FALSE(ParseFeedUri(bad, "/feeds", 2048).ok);

@@ -60,8 +60,8 @@ class FeedServerTest : public ::testing::Test {
                          const std::string& slug = "the-show") {
     return "/feeds/" + Base64UrlEncode(email) + "/" + token + "/" + slug + ".xml";
   }
-  FeedResponse Get(const std::string& uri, std::string_view inm = "",
-                   std::string_view ims = "", std::string_view method = "GET") {
+  FeedResponse Get(const std::string& uri, std::string_view inm = "", std::string_view ims = "",
+                   std::string_view method = "GET") {
     return server_->Serve(FeedHttpRequest{uri, method, inm, ims});
   }
 
@@ -177,9 +177,9 @@ TEST_F(FeedServerTest, EtagChangesWithANewEpisodeAndPerSubscriber) {
   stamp_[1] = 1;
   EXPECT_NE(Header(Get(uri).cgi, "ETag"), etag);
   records_.users["carol@example.com"] = Lookup<UserRecord>::Found(User("3", "active"));
-  EXPECT_NE(Header(Get(PrivateUri("carol@example.com", TokenFor("carol@example.com"))).cgi,
-                   "ETag"),
-            Header(Get(uri).cgi, "ETag"));
+  EXPECT_NE(
+      Header(Get(PrivateUri("carol@example.com", TokenFor("carol@example.com"))).cgi, "ETag"),
+      Header(Get(uri).cgi, "ETag"));
 }
 
 TEST_F(FeedServerTest, UnavailableBackendsAre503NotFeeds) {

@@ -13,9 +13,9 @@ TEST(HttpDateTest, FormatsAndParsesImfFixdate) {
 }
 
 TEST(HttpDateTest, RejectsOtherForms) {
-  for (const char* bad : {"", "yesterday", "Sunday, 06-Nov-94 08:49:37 GMT",
-                          "Sun Nov  6 08:49:37 1994", "Sun, 06 Nov 1994 08:49:37 GMTx",
-                          "Sun, 06 Nov 1994 08:49:37 UTC"}) {
+  for (const char* bad :
+       {"", "yesterday", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994",
+        "Sun, 06 Nov 1994 08:49:37 GMTx", "Sun, 06 Nov 1994 08:49:37 UTC"}) {
     SCOPED_TRACE(bad);
     EXPECT_FALSE(ParseHttpDate(bad).has_value());
   }

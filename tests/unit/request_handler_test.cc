@@ -171,21 +171,22 @@ TEST_F(RequestHandlerTest, FeedRouteIsChosenByTheFeedLocationOnly) {
   auto clients = ClientAddress::Create({});
   RequestHandler handler(config_.server, std::move(*clients), decider_.get(), &records_,
                          metrics_.get(), &feeds);
-  const std::string feed_uri = "/feeds/" + Base64UrlEncode(kEmail) + "/" + token_ +
-                               "/the-show.xml";
+  const std::string feed_uri =
+      "/feeds/" + Base64UrlEncode(kEmail) + "/" + token_ + "/the-show.xml";
   auto handle = [&](std::map<std::string, std::string> params) {
     return handler.Handle([&params](const char* name) -> const char* {
       auto it = params.find(name);
       return it == params.end() ? nullptr : it->second.c_str();
     });
   };
-  const std::string feed = handle({{"REQUEST_URI", feed_uri}, {"REQUEST_METHOD", "GET"},
-                                   {"MEDIAGATE_ROUTE", "feed"}});
+  const std::string feed = handle(
+      {{"REQUEST_URI", feed_uri}, {"REQUEST_METHOD", "GET"}, {"MEDIAGATE_ROUTE", "feed"}});
   EXPECT_TRUE(StartsWith(feed, "Status: 200 OK\r\nContent-Type: application/rss+xml"));
   const std::string auth = handle({{"REQUEST_URI", feed_uri}, {"REQUEST_METHOD", "GET"}});
   EXPECT_TRUE(Contains(auth, "X-Mediagate-Reason: bad_request\r\n")) << auth;
   EXPECT_FALSE(Contains(auth, "<rss"));
-  const std::string media = handle({{"REQUEST_URI", MediaUri(token_)}, {"REQUEST_METHOD", "GET"},
+  const std::string media = handle({{"REQUEST_URI", MediaUri(token_)},
+                                    {"REQUEST_METHOD", "GET"},
                                     {"MEDIAGATE_ROUTE", "feed"}});
   EXPECT_EQ(media, FeedServer::NotFoundResponse());
   EXPECT_FALSE(Contains(log_.str(), token_));

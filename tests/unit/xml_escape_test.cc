@@ -20,7 +20,10 @@ TEST(XmlEscapeTest, DropsCharactersXmlForbids) {
 
 TEST(XmlEscapeTest, KeepsValidUtf8AndRepairsInvalid) {
   EXPECT_EQ(XmlEscaped("Épisode 🎙"), "Épisode 🎙");
-  EXPECT_EQ(XmlEscaped("a\xff" "b"), "a\xEF\xBF\xBD" "b");        // stray byte -> U+FFFD
+  EXPECT_EQ(XmlEscaped("a\xff"
+                       "b"),
+            "a\xEF\xBF\xBD"
+            "b");                                          // stray byte -> U+FFFD
   EXPECT_EQ(XmlEscaped("\xC0\xAF<"), "\xEF\xBF\xBD&lt;");  // overlong "/"
   EXPECT_EQ(XmlEscaped("\xED\xA0\x80"), XmlEscaped("\xED\xA0\x80").substr(0));  // no crash
   for (char c : XmlEscaped("\xED\xA0\x80")) EXPECT_NE(c, '\xED');  // surrogate replaced
