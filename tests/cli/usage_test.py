@@ -105,6 +105,9 @@ class CliUsageTest(unittest.TestCase):
              "[feed]\ncache_seconds = -1\n", "feed.cache_seconds"),
             (f"[token]\nsecret_file = \"{self.secret}\"\n[storage]\nbackend = \"local\"\n"
              "[database]\nshow_query = \"SELECT 1\"\n", "database.show_query"),
+            (f"[token]\nsecret_file = \"{self.secret}\"\n[storage]\nbackend = \"local\"\n"
+             "[feed]\npublic_media_prefix = \"/premium_media/pub\"\n",
+             "feed.public_media_prefix: must not overlap url.prefix"),
         ]
         for i, (text, key) in enumerate(cases):
             with self.subTest(key=key):
