@@ -155,12 +155,12 @@ def start(state, binary, backend, port):
             "\"UPDATE mediagate_subscriptions SET status='canceled', current_period_end="
             f"now() - interval '30 days' WHERE user_id={alice.id}\"",
             f"  {stack.binary} invalidate --config {stack.config_path} --user alice@example.com",
+            "  (without invalidate, the cached record expires after redis.user_ttl_seconds = 60)",
+            "  Run scripts/demo again to restore the demo data.", "",
             "# Alice's feed URLs and one premium link, for a welcome email",
             f"  {stack.binary} links --config {stack.config_path} --user alice@example.com",
             f"  {stack.binary} links --config {stack.config_path} --user alice@example.com "
-            "--file episode-1",
-            "  (without invalidate, the cached record expires after redis.user_ttl_seconds = 60)",
-            "  Run scripts/demo again to restore the demo data.", "",
+            "--file episode-1", "",
             "# Status and stop", "  scripts/demo status", "  scripts/demo stop", ""]
     print("\n".join(out))
     bad = [t for t, _, r in checks if r != "ok"]
