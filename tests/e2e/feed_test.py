@@ -201,6 +201,25 @@ class FeedTest(StackTestCase, unittest.TestCase):
         self.assertNotEqual(mg.header(again, "ETag"), etag)
         self.assertIn(b"Two", again.body)
 
+    def test_invalidate_show_reaches_every_worker(self):
+        """A change the triggers do not see (session_replication_role = replica)
+        stays cached (feed.cache_seconds = 3600 here) until `mediagate
+        invalidate --show`."""
+        slug, _ = self.new_show([("Old", True, None, "")])
+        path = self.stack.feed_path(slug)
+        for _ in range(6):  # both workers have the show rendered
+            self.request(self.stack.feed_path(slug, self.alice))
+        self.stack.psql("SET session_replication_role = replica; UPDATE mediagate_episodes "
+                        f"SET title = 'Renamed' WHERE show_slug = {mg.sql_literal(slug)}")
+        private = self.stack.feed_path(slug, self.alice)
+        self.assertTrue(all(b"Renamed" not in self.feed(private).body for _ in range(6)))
+        out = self.stack.mediagate.cli("invalidate", "--config", self.stack.config_path,
+                                       "--show", slug).stdout
+        self.assertEqual(out, "notified every worker\n")
+        settle()
+        self.assertTrue(all(b"Renamed" in self.feed(private).body for _ in range(6)))
+        self.assertEqual(self.feed(path).status, 200)
+
     def test_forged_token_and_unknown_subscriber_get_identical_404(self):
         token = self.stack.token(self.alice)
         forged = token[:-1] + ("0" if token[-1] != "0" else "1")
