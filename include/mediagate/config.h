@@ -84,6 +84,33 @@ struct UrlConfig {
   std::string prefix = "/premium_media";
   // Longest accepted request URI in bytes, query included. Default 2048.
   int64_t max_uri_bytes = 2048;
+  // Scheme and host (and port) clients reach nginx at, e.g.
+  // "https://media.example.com", no trailing '/': the start of every link in
+  // a feed and of what `mediagate links` prints. Default "" (feeds answer
+  // 404 and `links` refuses until it is set).
+  std::string public_base;
+};
+
+// [feed]: podcast feeds served by the workers (src/feed/).
+struct FeedConfig {
+  // Path prefix of feed URLs: <prefix>/<base64url email>/<token>/<slug>.xml
+  // (private) and <prefix>/<slug>.xml (public). Default "/feeds".
+  std::string prefix = "/feeds";
+  // Path prefix of public episodes' enclosures in feeds:
+  // <prefix>/<file id>/<name>, gated like premium links but open to anyone
+  // once the episode is public. Default "/public_media".
+  std::string public_media_prefix = "/public_media";
+  // The notice item a lapsed subscriber's feed shows instead of the premium
+  // episodes: title, text and the renewal link ("" = the show's link).
+  std::string notice_title = "Your subscription has ended";
+  std::string notice_text =
+      "Renew your subscription to get the premium episodes back in this feed.";
+  std::string notice_link;
+  // Seconds a worker reuses a rendered show (a change notification ends it
+  // sooner). Default 60.
+  int64_t cache_seconds = 60;
+  // Cache-Control max-age sent with feeds, in seconds. Default 300.
+  int64_t max_age_seconds = 300;
 };
 
 // [database]: PostgreSQL, through libpqxx.
@@ -105,8 +132,37 @@ struct DatabaseConfig {
       "FROM mediagate_users u "
       "LEFT JOIN mediagate_subscriptions s ON s.user_id = u.id "
       "WHERE u.email = $1";
-  // Returns one row for $1 = the file id: "object_key" and "version".
-  std::string file_query = "SELECT object_key, version FROM mediagate_media WHERE id = $1";
+  // Returns one row for $1 = the file id: "object_key" and "version", and
+  // optionally "public_at" (UNIX seconds from which the file is public: a
+  // public episode's; NULL or absent: premium only).
+  std::string file_query =
+      "SELECT m.object_key, m.version, (SELECT EXTRACT(EPOCH FROM min(CASE WHEN e.premium "
+      "THEN e.public_at ELSE e.published_at END)) FROM mediagate_episodes e "
+      "WHERE e.media_id = m.id) AS public_at FROM mediagate_media m WHERE m.id = $1";
+  // Returns one row for $1 = a show slug: slug, title, description, author,
+  // owner_name, owner_email, image_url, language, categories (one per line,
+  // "Top" or "Top > Sub"), explicit (boolean), link, copyright,
+  // podcast_guid, updated_at (UNIX seconds). Default: the built-in schema.
+  std::string show_query =
+      "SELECT slug, title, description, author, owner_name, owner_email, image_url, "
+      "language, array_to_string(categories, E'\\n') AS categories, explicit, link, "
+      "copyright, podcast_guid::text AS podcast_guid, "
+      "EXTRACT(EPOCH FROM updated_at) AS updated_at "
+      "FROM mediagate_shows WHERE slug = $1";
+  // Returns the show's episodes for $1 = the slug, newest first: guid, title,
+  // notes_html, published_at, duration_seconds, season, episode,
+  // episode_type, file_id, file_name, length_bytes, mime_type, premium
+  // (boolean), public_at, updated_at (times in UNIX seconds; duration,
+  // season, episode and public_at may be NULL). Default: the built-in schema.
+  std::string episodes_query =
+      "SELECT e.guid, e.title, e.notes_html, "
+      "EXTRACT(EPOCH FROM e.published_at) AS published_at, e.duration_seconds, "
+      "e.season, e.episode, e.episode_type, e.media_id AS file_id, "
+      "regexp_replace(m.object_key, '^.*/', '') AS file_name, m.length_bytes, m.mime_type, "
+      "e.premium, EXTRACT(EPOCH FROM e.public_at) AS public_at, "
+      "EXTRACT(EPOCH FROM GREATEST(e.updated_at, m.updated_at)) AS updated_at "
+      "FROM mediagate_episodes e JOIN mediagate_media m ON m.id = e.media_id "
+      "WHERE e.show_slug = $1 ORDER BY e.published_at DESC, e.id DESC";
   // Connection timeout in milliseconds. Default 2000.
   int64_t connect_timeout_ms = 2000;
   // Per-statement timeout in milliseconds. Default 1000.
@@ -180,6 +236,8 @@ struct NotifyConfig {
   // email of the user it belongs to / the file id it describes. Default none.
   std::vector<std::string> user_triggers;
   std::vector<std::string> file_triggers;
+  // ... the show slug (feeds' shows and episodes). Default none.
+  std::vector<std::string> show_triggers;
 };
 
 // [log]
@@ -201,6 +259,7 @@ struct Config {
   EntitlementConfig entitlement;
   ServerConfig server;
   NotifyConfig notify;
+  FeedConfig feed;
   LogConfig log;
   // Non-fatal findings, e.g. a secret file readable by other users.
   std::vector<std::string> warnings;

@@ -62,6 +62,17 @@ struct UrlParseResult {
 // '/' and has no trailing '/'. `max_bytes` caps the whole URI.
 UrlParseResult ParseMediaUri(std::string_view uri, std::string_view prefix, size_t max_bytes);
 
+// A public episode's link, <prefix>/<file id>/<file name>, by the same rules:
+// only file_id and file_name are set.
+UrlParseResult ParsePublicMediaUri(std::string_view uri, std::string_view prefix,
+                                   size_t max_bytes);
+
+// The grammar's rules for one segment, for other URIs that carry them
+// (feeds): a decoded email (1..254 bytes of UTF-8, no control characters)
+// and a file id ([-A-Za-z0-9_]{1,64}).
+bool IsLinkEmail(std::string_view email);
+bool IsLinkFileId(std::string_view file_id);
+
 }  // namespace mediagate
 
 #endif  // MEDIAGATE_MEDIA_URL_H_

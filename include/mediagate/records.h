@@ -26,6 +26,9 @@ struct UserRecord {
 struct FileRecord {
   std::string object_key;  // key in the bucket, or path under the media dir
   std::string version;     // changes whenever the object's bytes change
+  // From then on (UNIX seconds) anyone may fetch it through the public
+  // media prefix: a public episode's file. nullopt: premium links only.
+  std::optional<int64_t> public_at = std::nullopt;
 };
 
 enum class LookupState {

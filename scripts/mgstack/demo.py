@@ -45,25 +45,38 @@ def default_state():
     return f"/var/tmp/mediagate-demo-{hashlib.sha256(REPO.encode()).hexdigest()[:8]}"
 
 
+DEMO_SHOW = "demo"
+DEMO_EPISODES = (
+    # guid, file id, premium, public from (seconds from now; None: premium for good),
+    # published (seconds from now)
+    ("demo-episode-1", "episode-1", True, None, -2 * DAY),
+    ("demo-episode-2", "episode-2", True, -DAY, -9 * DAY),  # early access is over
+)
+
+
 def seed_demo(stack):
-    """Idempotent demo data: three subscribers, three files, alice's feed.
-    Returns {"users": {email: User}, "files": {id: (key, title, mime, bytes)},
-    "feed": path}."""
+    """Idempotent demo data: three subscribers, three files, the show "demo"
+    with two episodes (episode 1 premium, episode 2 public after a week of
+    early access). Returns {"users": {email: User}, "files": {id: (key, title,
+    mime, bytes)}, "show": slug}."""
     users = {e: stack.db.add_user(e, s, d * DAY) for e, s, d in DEMO_USERS}
     files = {}
     for file_id, key, title, mime, make in DEMO_FILES:
         files[file_id] = (key, title, mime, make())
-        stack.add_media(file_id, key, files[file_id][3], title)  # same bytes again: harmless
+        stack.add_media(file_id, key, files[file_id][3], title, mime)  # same bytes: harmless
+    stack.db.add_show(DEMO_SHOW, "mediagate demo podcast",
+                      "Premium episodes for subscribers; episode 2 is public now.")
+    for guid, file_id, premium, public_in, published_in in DEMO_EPISODES:
+        stack.db.add_episode(DEMO_SHOW, guid, files[file_id][1], file_id, premium, public_in,
+                             published_in, f"<p>{files[file_id][1]}</p>")
     # Records cached before this run (e.g. Alice revoked by hand) go at once.
     for address in users:
         stack.mediagate.invalidate(user=address)
     for file_id in files:
         stack.mediagate.invalidate(file=file_id)
-    alice = users["alice@example.com"]
-    feed = stack.write_feed("alice.rss", "mediagate demo podcast (Alice's private feed)", [
-        (files[i][1], stack.url(stack.premium_path(alice, i, f"{i}.mp3")), len(files[i][3]),
-         files[i][2]) for i in ("episode-1", "episode-2")])
-    return {"users": users, "files": files, "feed": feed}
+    if stack.config.get("notify", {}).get("enabled", True):
+        stack.mediagate.cli("invalidate", "--config", stack.config_path, "--show", DEMO_SHOW)
+    return {"users": users, "files": files, "show": DEMO_SHOW}
 
 
 def start(state, binary, backend, port):
@@ -83,15 +96,24 @@ def start(state, binary, backend, port):
         "carol": stack.url(stack.premium_path(carol, "episode-1", "episode-1.mp3")),
         "notes": stack.url(stack.premium_path(alice, "show-notes", "show-notes.txt")),
         "missing": stack.url(stack.premium_path(alice, "no-such-file", "nothing.mp3")),
-        "feed": stack.url(data["feed"]), "metrics": stack.url("/mediagate/metrics"),
+        "feed": stack.url(stack.feed_path(DEMO_SHOW, alice)),
+        "bob_feed": stack.url(stack.feed_path(DEMO_SHOW, bob)),
+        "public_feed": stack.url(stack.feed_path(DEMO_SHOW)),
+        "metrics": stack.url("/mediagate/metrics"),
     }
 
-    def check(url, expect, headers=None):
+    def check(url, expect, headers=None, has=(), lacks=()):
         try:
             r = http(stack.http_port, url.split(str(stack.http_port), 1)[1], headers=headers)
-            return "ok" if r.status == expect else f"UNEXPECTED {r.status}"
         except OSError as exc:
             return f"FAILED ({exc})"
+        if r.status != expect:
+            return f"UNEXPECTED {r.status}"
+        missing = [w for w in has if w.encode() not in r.body]
+        present = [w for w in lacks if w.encode() in r.body]
+        if missing or present:
+            return f"UNEXPECTED body (missing {missing}, present {present})"
+        return "ok"
     storage = (f"OpenStack Swift + s3api on http://{stack.storage_origin} (verifies SigV4)"
                if backend == "s3" else
                f"local media dir {stack.media_dir} served on http://{stack.storage_origin}")
@@ -107,8 +129,17 @@ def start(state, binary, backend, port):
          f"'{u['alice']}'", check(u["alice"], 206, headers={"Range": "bytes=0-99"})),
         ("Show notes (a small text file) -> 200", f"curl '{u['notes']}'", check(u["notes"], 200)),
         ("An unknown file -> 404", f"curl -i '{u['missing']}'", check(u["missing"], 404)),
-        ("Alice's podcast feed; its enclosures are her premium links (paste it into a "
-         "podcast app on this machine)", f"curl '{u['feed']}'", check(u["feed"], 200)),
+        ("Alice's private podcast feed, served by mediagate: its enclosures are her premium "
+         "links (paste it into a podcast app on this machine)", f"curl '{u['feed']}'",
+         check(u["feed"], 200, has=("/premium_media/", "Episode 1", "Episode 2"))),
+        ("Bob's feed (lapsed): the public episode 2 and a renewal notice, no premium link",
+         f"curl '{u['bob_feed']}'",
+         check(u["bob_feed"], 200, has=("Your subscription has ended", "/public_media/"),
+               lacks=("/premium_media/", "Episode 1"))),
+        ("The public feed: episode 2, public after its early access",
+         f"curl --compressed '{u['public_feed']}'",
+         check(u["public_feed"], 200, has=("Episode 2", "/public_media/episode-2/"),
+               lacks=("premium_media",))),
         ("Metrics, Prometheus text (loopback only)", f"curl '{u['metrics']}'",
          check(u["metrics"], 200)),
     ]
@@ -126,6 +157,10 @@ def start(state, binary, backend, port):
             f"  {stack.binary} invalidate --config {stack.config_path} --user alice@example.com",
             "  (without invalidate, the cached record expires after redis.user_ttl_seconds = 60)",
             "  Run scripts/demo again to restore the demo data.", "",
+            "# Alice's feed URLs and one premium link, for a welcome email",
+            f"  {stack.binary} links --config {stack.config_path} --user alice@example.com",
+            f"  {stack.binary} links --config {stack.config_path} --user alice@example.com "
+            "--file episode-1", "",
             "# Status and stop", "  scripts/demo status", "  scripts/demo stop", ""]
     print("\n".join(out))
     bad = [t for t, _, r in checks if r != "ok"]

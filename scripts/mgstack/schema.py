@@ -1,4 +1,5 @@
-"""Rows of the built-in schema (sql/001_init.sql: users, subscriptions, media),
+"""Rows of the built-in schema (sql/001_init.sql: users, subscriptions, media;
+sql/003_feeds.sql: shows, episodes),
 written through a psql(sql) function. Token fields follow the hash value
 "{id}{uuid}{link_generation}" that the demo and the tests configure.
 """
@@ -62,10 +63,46 @@ class Schema:
     def set_subscription(self, user, status, period_end=30 * DAY):
         self.add_users([user.email], status, period_end)
 
-    def add_media(self, file_id, object_key, version="1", title=""):
+    def add_media(self, file_id, object_key, version="1", title="", length=0,
+                  mime_type="audio/mpeg"):
         self.psql(
-            "INSERT INTO mediagate_media (id, object_key, version, title) VALUES "
-            f"({sql_literal(file_id)}, {sql_literal(object_key)}, {sql_literal(version)}, "
-            f"{sql_literal(title)}) ON CONFLICT (id) DO UPDATE SET object_key = "
-            "EXCLUDED.object_key, version = EXCLUDED.version, title = EXCLUDED.title")
+            "INSERT INTO mediagate_media (id, object_key, version, title, length_bytes, "
+            f"mime_type) VALUES ({sql_literal(file_id)}, {sql_literal(object_key)}, "
+            f"{sql_literal(version)}, {sql_literal(title)}, {int(length)}, "
+            f"{sql_literal(mime_type)}) ON CONFLICT (id) DO UPDATE SET object_key = "
+            "EXCLUDED.object_key, version = EXCLUDED.version, title = EXCLUDED.title, "
+            "length_bytes = EXCLUDED.length_bytes, mime_type = EXCLUDED.mime_type, "
+            "updated_at = now()")
         return file_id
+
+    def add_show(self, slug, title, description="", link="https://example.com/",
+                 categories=("Technology",)):
+        """A show (created or updated) with the fields Apple requires."""
+        cats = "ARRAY[" + ", ".join(sql_literal(c) for c in categories) + "]::text[]"
+        self.psql(
+            "INSERT INTO mediagate_shows (slug, title, description, author, owner_name, "
+            "owner_email, image_url, categories, link) VALUES "
+            f"({sql_literal(slug)}, {sql_literal(title)}, {sql_literal(description)}, "
+            "'mediagate demo', 'mediagate demo', 'owner@example.com', "
+            f"'https://example.com/cover.jpg', {cats}, {sql_literal(link)}) "
+            "ON CONFLICT (slug) DO UPDATE SET title = EXCLUDED.title, description = "
+            "EXCLUDED.description, categories = EXCLUDED.categories, link = EXCLUDED.link, "
+            "updated_at = now()")
+        return slug
+
+    def add_episode(self, show, guid, title, media_id, premium=True, public_in=None,
+                    published_in=-3600, notes_html=""):
+        """An episode (created or updated); public_in / published_in: seconds from
+        now (negative: in the past; public_in None: premium for good)."""
+        public_at = "NULL" if public_in is None else f"now() + interval '{int(public_in)} seconds'"
+        self.psql(
+            "INSERT INTO mediagate_episodes (show_slug, guid, title, notes_html, published_at, "
+            "duration_seconds, media_id, premium, public_at) VALUES "
+            f"({sql_literal(show)}, {sql_literal(guid)}, {sql_literal(title)}, "
+            f"{sql_literal(notes_html)}, now() + interval '{int(published_in)} seconds', 60, "
+            f"{sql_literal(media_id)}, {'true' if premium else 'false'}, {public_at}) "
+            "ON CONFLICT (show_slug, guid) DO UPDATE SET title = EXCLUDED.title, notes_html = "
+            "EXCLUDED.notes_html, published_at = EXCLUDED.published_at, media_id = "
+            "EXCLUDED.media_id, premium = EXCLUDED.premium, public_at = EXCLUDED.public_at, "
+            "updated_at = now()")
+        return guid

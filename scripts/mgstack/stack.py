@@ -9,13 +9,12 @@ Layout of STATE (every server on loopback or unix sockets inside STATE):
   secrets/    token secret, S3 secret (0600)    mediagate.toml  generated config
   run/        redis.sock, mediagate.sock (www-data, 0660), pg/ (PostgreSQL socket)
   pg/ redis/  data dirs     s3/  scripts/s3-store's STATE_DIR     media/  (local)
-  www/feeds/  static RSS feeds at /demo-feeds/    nginx/  conf/, cache/, tmp/ (auth micro-cache: /dev/shm)
+  nginx/      conf/, cache/, tmp/ (auth micro-cache: /dev/shm)
   logs/       postgres.log redis.log mediagate.log nginx-error.log nginx-access.log
               local-access.log                    pids/  see processes.py
 Must run as root (initdb and Swift run as their own users, spawn-fcgi sets the
 socket owner). Not thread-safe.
 """
-import email.utils
 import hashlib
 import json
 import os
@@ -24,9 +23,8 @@ import shutil
 import subprocess
 import sys
 import urllib.parse
-from xml.sax.saxutils import escape as xml_escape, quoteattr
 
-from .clients import http, media_path, s3_quote
+from .clients import b64_email, http, media_path, s3_quote
 from .mediagate import Mediagate, deep_merge, to_toml
 from .nginx import USER as NGINX_USER, Nginx, auth_cache_dir
 from .postgres import Postgres
@@ -37,7 +35,7 @@ from .schema import Schema, token_fields
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUCKET = "media"
-FEED_PREFIX = "/demo-feeds/"
+FEED_PREFIX = "/feeds"   # feed.prefix, as in nginx/mediagate-locations.conf
 
 
 def others_can_traverse(path):
@@ -89,7 +87,7 @@ class Stack:
         self.mediagate_overrides = mediagate_config or {}
         self.snippet_filter, self.extra_server_conf = snippet_filter, extra_server_conf
         p = lambda *a: os.path.join(self.state, *a)  # noqa: E731
-        self.logs, self.media_dir, self.www = p("logs"), p("media"), p("www")
+        self.logs, self.media_dir = p("logs"), p("media")
         self.config_path = p("mediagate.toml")
         self.token_secret, self.s3_secret = p("secrets", "token-secret"), p("secrets", "s3-secret")
         conf = settings(self.state)
@@ -149,8 +147,7 @@ class Stack:
 
     def _make_dirs(self):
         for d, mode in (("", 0o755), ("secrets", 0o700), ("run", 0o755), ("logs", 0o755),
-                        ("media", 0o755), ("www", 0o755), ("www/feeds", 0o755),
-                        ("nginx", 0o755)):
+                        ("media", 0o755), ("nginx", 0o755)):
             os.makedirs(os.path.join(self.state, d), exist_ok=True)
             os.chmod(os.path.join(self.state, d), mode)
         if not others_can_traverse(self.state):
@@ -184,6 +181,8 @@ class Stack:
                             "grace_statuses": ["past_due", "canceled"],
                             "use_paid_until": True, "grace_seconds": 3 * 86400},
             "server": {"workers": self.workers},
+            "url": {"public_base": self.url("")},
+            "feed": {"notice_link": "https://example.com/renew"},
         }
 
     def start_mediagate(self):
@@ -247,10 +246,6 @@ class Stack:
         files["nginx.conf"] = self.nginx.nginx_conf(http_conf, f"""
         include mediagate-locations.conf;
 
-        # Demo only: static RSS feeds whose enclosures are premium links.
-        location ^~ {FEED_PREFIX} {{
-            alias {os.path.join(self.www, 'feeds')}/;
-        }}
         location = / {{
             default_type text/plain;
             return 200 "mediagate demo: see the output of scripts/demo\\n";
@@ -279,10 +274,11 @@ class Stack:
                    for line in read_text(os.path.join(self.logs, "local-access.log")).splitlines()
                    if needle in line)
 
-    def add_media(self, file_id, object_key, data, title=""):
+    def add_media(self, file_id, object_key, data, title="", mime_type="audio/mpeg"):
         """Stores the object and its row; the version is a hash of the bytes."""
         self.put_object(object_key, data)
-        return self.db.add_media(file_id, object_key, hashlib.sha256(data).hexdigest()[:16], title)
+        return self.db.add_media(file_id, object_key, hashlib.sha256(data).hexdigest()[:16],
+                                 title, len(data), mime_type)
 
     def token(self, user):
         return self.mediagate.mint(token_fields(user))
@@ -295,28 +291,13 @@ class Stack:
     def get(self, path, **kw):
         return http(self.http_port, path, **kw)
 
-    def write_feed(self, name, title, items):
-        """A static RSS 2.0 feed at /demo-feeds/<name>; items: (title, url, length,
-        mime type). Returns its path on the server."""
-        now = email.utils.formatdate(usegmt=True)
-        parts = [f"""<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0">
-<channel>
-<title>{xml_escape(title)}</title>
-<link>{xml_escape(self.url("/"))}</link>
-<description>{xml_escape(title)}: premium episodes (links are personal)</description>
-"""]
-        for i, (item_title, url, length, mime) in enumerate(items):
-            parts.append(f"""<item>
-<title>{xml_escape(item_title)}</title>
-<guid isPermaLink="false">{xml_escape(name)}-{i}</guid>
-<pubDate>{now}</pubDate>
-<enclosure url={quoteattr(url)} length="{int(length)}" type={quoteattr(mime)}/>
-</item>
-""")
-        parts.append("</channel>\n</rss>\n")
-        write_file(os.path.join(self.www, "feeds", name), "".join(parts))
-        return FEED_PREFIX + name
+    def feed_path(self, slug, user=None, token=None):
+        """The public feed of show `slug`, or `user`'s private one (with a token
+        minted now unless given)."""
+        if user is None:
+            return f"{FEED_PREFIX}/{slug}.xml"
+        token = self.token(user) if token is None else token
+        return f"{FEED_PREFIX}/{b64_email(user.email)}/{token}/{slug}.xml"
 
 
 def stop_state(state):

@@ -20,6 +20,7 @@ void AddServeCommand(CLI::App& app, Action* action);
 void AddMigrateCommand(CLI::App& app, Action* action);
 void AddInvalidateCommand(CLI::App& app, Action* action);
 void AddTriggersCommand(CLI::App& app, Action* action);
+void AddLinksCommand(CLI::App& app, Action* action);
 
 }  // namespace mediagate::cli
 

@@ -24,6 +24,10 @@ const std::vector<ConfigKey<DatabaseConfig>> kKeys = {
               "optional paid_until"),
     StringKey("file_query", &DatabaseConfig::file_query,
               "One row for $1 = the file id: object_key and version"),
+    StringKey("show_query", &DatabaseConfig::show_query,
+              "Feeds: one row for $1 = the show slug (see the README for the columns)"),
+    StringKey("episodes_query", &DatabaseConfig::episodes_query,
+              "Feeds: the show's episodes for $1 = the slug, newest first"),
     IntKey("connect_timeout_ms", &DatabaseConfig::connect_timeout_ms, 1, 600000,
            "Connection timeout in milliseconds"),
     IntKey("statement_timeout_ms", &DatabaseConfig::statement_timeout_ms, 1, 600000,
@@ -37,6 +41,10 @@ Status Validate(const SectionContext& ctx, const ConfigSection& sec, DatabaseCon
   }
   if (out->file_query.find("$1") == std::string::npos) {
     return sec.Error("file_query", "must use the parameter $1");
+  }
+  for (const char* key : {"show_query", "episodes_query"}) {
+    const std::string& q = key[0] == 's' ? out->show_query : out->episodes_query;
+    if (q.find("$1") == std::string::npos) return sec.Error(key, "must use the parameter $1");
   }
   Status s = InFile(ctx, BuildConnectionString(*out).status());
   if (!s.ok()) return s;

@@ -1,5 +1,6 @@
 // LoadConfig and FormatEffectiveConfig: walk the section tables in order.
 #include <cstdlib>
+#include <utility>
 
 #include "config/config_section.h"
 #include "config/secret_loader.h"
@@ -10,9 +11,9 @@ namespace mediagate {
 
 const std::vector<SectionDef>& ConfigSections() {
   static const std::vector<SectionDef> kSections = {
-      TokenSection(),    StorageSection(), UrlSection(),
-      DatabaseSection(), RedisSection(),   EntitlementSection(),
-      ServerSection(),   NotifySection(),  LogSection()};
+      TokenSection(), StorageSection(),     UrlSection(),    DatabaseSection(),
+      RedisSection(), EntitlementSection(), ServerSection(), NotifySection(),
+      FeedSection(),  LogSection()};
   return kSections;
 }
 
@@ -31,6 +32,36 @@ Status InFile(const SectionContext& ctx, const Status& status) {
   return Status::InvalidArgument(ctx.file + ": " + status.message());
 }
 
+namespace {
+
+// True when one URL path prefix contains the other ("/a" and "/a/b").
+bool Overlap(const std::string& a, const std::string& b) {
+  const std::string& shorter = a.size() <= b.size() ? a : b;
+  const std::string& longer = a.size() <= b.size() ? b : a;
+  return longer.compare(0, shorter.size(), shorter) == 0 &&
+         (longer.size() == shorter.size() || longer[shorter.size()] == '/');
+}
+
+// Rules across sections: the three request path prefixes must not overlap,
+// or one kind of request would be taken for another.
+Status CheckPrefixes(const std::string& path, const Config& config) {
+  const std::pair<const char*, const std::string*> prefixes[] = {
+      {"url.prefix", &config.url.prefix},
+      {"feed.prefix", &config.feed.prefix},
+      {"feed.public_media_prefix", &config.feed.public_media_prefix}};
+  for (size_t i = 0; i < 3; ++i) {
+    for (size_t j = i + 1; j < 3; ++j) {
+      if (Overlap(*prefixes[i].second, *prefixes[j].second)) {
+        return Status::InvalidArgument(path + ": " + prefixes[j].first + ": must not overlap " +
+                                       prefixes[i].first);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<Config> LoadConfig(const std::string& path, const EnvLookup& env) {
   auto root = ParseTomlFile(path);
   if (!root.ok()) return root.status();
@@ -45,6 +76,7 @@ Result<Config> LoadConfig(const std::string& path, const EnvLookup& env) {
   for (const SectionDef& section : ConfigSections()) {
     if (!(s = section.load(ctx, &config)).ok()) return s;
   }
+  if (!(s = CheckPrefixes(path, config)).ok()) return s;
   return config;
 }
 

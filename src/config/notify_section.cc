@@ -12,6 +12,8 @@ const std::vector<ConfigKey<NotifyConfig>> kKeys = {
                   "For `mediagate triggers`: \"TABLE: EXPR\", EXPR the user's email for row r"),
     StringListKey("file_triggers", &NotifyConfig::file_triggers,
                   "For `mediagate triggers`: \"TABLE: EXPR\", EXPR the file id for row r"),
+    StringListKey("show_triggers", &NotifyConfig::show_triggers,
+                  "For `mediagate triggers`: \"TABLE: EXPR\", EXPR the show slug for row r"),
 };
 
 Status CheckEntries(const ConfigSection& sec, const char* key,
@@ -26,7 +28,8 @@ Status CheckEntries(const ConfigSection& sec, const char* key,
 Status Validate(const SectionContext&, const ConfigSection& sec, NotifyConfig* out) {
   Status s = CheckEntries(sec, "user_triggers", out->user_triggers);
   if (!s.ok()) return s;
-  return CheckEntries(sec, "file_triggers", out->file_triggers);
+  if (!(s = CheckEntries(sec, "file_triggers", out->file_triggers)).ok()) return s;
+  return CheckEntries(sec, "show_triggers", out->show_triggers);
 }
 
 }  // namespace

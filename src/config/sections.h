@@ -66,6 +66,12 @@ Status LoadSectionSecret(const SectionContext& ctx, const ConfigSection& sec,
 // token generator, the presigner, libpq) whose messages name the key.
 Status InFile(const SectionContext& ctx, const Status& status);
 
+// "must look like EXAMPLE" unless `p` is a URL path prefix: a leading '/',
+// no trailing '/', no "//" or "..", only A-Z a-z 0-9 / _ - . (url.prefix,
+// feed.prefix, feed.public_media_prefix).
+Status CheckPathPrefix(const ConfigSection& sec, const char* key, const std::string& p,
+                       const char* example);
+
 SectionDef TokenSection();
 SectionDef StorageSection();
 SectionDef UrlSection();
@@ -74,6 +80,7 @@ SectionDef RedisSection();
 SectionDef EntitlementSection();
 SectionDef ServerSection();
 SectionDef NotifySection();
+SectionDef FeedSection();
 SectionDef LogSection();
 
 // Every section, in file order.

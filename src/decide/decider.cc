@@ -38,6 +38,7 @@ std::unique_ptr<Decider> Decider::Create(const Config& config, TokenGenerator to
 Decider::Decider(const Config& config, TokenGenerator tokens, Upstream* upstream,
                  RecordStore* records, Clock* clock)
     : url_(config.url),
+      public_media_prefix_(config.feed.public_media_prefix + "/"),
       entitlement_(config.entitlement),
       tokens_(std::move(tokens)),
       upstream_(upstream),
@@ -61,6 +62,36 @@ std::string Decider::UserRef(const std::string& email) const {
   return "u" + HexEncode(mac).substr(0, 15);
 }
 
+SubscriberCheck Decider::CheckSubscriber(const std::string& email, std::string_view token) {
+  SubscriberCheck c;
+  c.user_ref = UserRef(email);
+  auto fail = [&c](Reason reason, std::string detail) {
+    c.reason = reason;
+    c.detail = std::move(detail);
+    return c;
+  };
+  Lookup<UserRecord> user = records_->FindUser(email);
+  if (user.state == LookupState::kUnavailable) {
+    return fail(Reason::kUnavailable, "user lookup: " + user.error);
+  }
+  if (user.state == LookupState::kMissing) return fail(Reason::kUnknownUser, "");
+
+  const int64_t now = clock_->NowUnix();
+  const TokenVerdict verdict = tokens_.Check(user.record.fields, token, now);
+  if (verdict == TokenVerdict::kMissingField) {
+    return fail(Reason::kUnavailable,
+                "user_query does not return every field of token.hash_value");
+  }
+  if (verdict != TokenVerdict::kValid)
+    return fail(Reason::kBadToken, TokenVerdictName(verdict));
+  c.user = std::move(user.record);
+  if (!IsEntitled(entitlement_, c.user, now)) {
+    return fail(Reason::kInactive, "status " + c.user.status.substr(0, 32));
+  }
+  c.reason = Reason::kAllow;
+  return c;
+}
+
 Decision Decider::Decide(const AuthRequest& request) {
   Decision d;
   auto deny = [&d](Reason reason, std::string detail) {
@@ -71,37 +102,53 @@ Decision Decider::Decide(const AuthRequest& request) {
   if (request.method != "GET" && request.method != "HEAD") {
     return deny(Reason::kMethod, "method " + std::string(request.method.substr(0, 16)));
   }
+  if (request.uri.substr(0, public_media_prefix_.size()) == public_media_prefix_) {
+    return DecidePublic(request.uri);
+  }
   UrlParseResult parsed =
       ParseMediaUri(request.uri, url_.prefix, static_cast<size_t>(url_.max_uri_bytes));
   if (!parsed.ok()) return deny(Reason::kBadRequest, UrlRejectName(parsed.reject));
   const MediaRequest& req = parsed.request;
   d.file_id = req.file_id;
-  d.user_ref = UserRef(req.email);
-
-  Lookup<UserRecord> user = records_->FindUser(req.email);
-  if (user.state == LookupState::kUnavailable) {
-    return deny(Reason::kUnavailable, "user lookup: " + user.error);
+  SubscriberCheck subscriber = CheckSubscriber(req.email, req.token);
+  d.user_ref = std::move(subscriber.user_ref);
+  if (subscriber.reason != Reason::kAllow) {
+    return deny(subscriber.reason, std::move(subscriber.detail));
   }
-  if (user.state == LookupState::kMissing) return deny(Reason::kUnknownUser, "");
 
   const int64_t now = clock_->NowUnix();
-  const TokenVerdict verdict = tokens_.Check(user.record.fields, req.token, now);
-  if (verdict == TokenVerdict::kMissingField) {
-    return deny(Reason::kUnavailable,
-                "user_query does not return every field of token.hash_value");
-  }
-  if (verdict != TokenVerdict::kValid) {
-    return deny(Reason::kBadToken, TokenVerdictName(verdict));
-  }
-  if (!IsEntitled(entitlement_, user.record, now)) {
-    return deny(Reason::kInactive, "status " + user.record.status.substr(0, 32));
-  }
+  return Allow(req.file_id, now, false, std::move(d));
+}
 
-  Lookup<FileRecord> file = records_->FindFile(req.file_id);
+Decision Decider::DecidePublic(std::string_view uri) {
+  Decision d;
+  d.user_ref = "public";
+  const UrlParseResult parsed =
+      ParsePublicMediaUri(uri, public_media_prefix_.substr(0, public_media_prefix_.size() - 1),
+                          static_cast<size_t>(url_.max_uri_bytes));
+  if (!parsed.ok()) {
+    d.reason = Reason::kBadRequest;
+    d.detail = UrlRejectName(parsed.reject);
+    return d;
+  }
+  d.file_id = parsed.request.file_id;
+  return Allow(parsed.request.file_id, clock_->NowUnix(), true, std::move(d));
+}
+
+Decision Decider::Allow(const std::string& file_id, int64_t now, bool public_only, Decision d) {
+  auto deny = [&d](Reason reason, std::string detail) {
+    d.reason = reason;
+    d.detail = std::move(detail);
+    return d;
+  };
+  Lookup<FileRecord> file = records_->FindFile(file_id);
   if (file.state == LookupState::kUnavailable) {
     return deny(Reason::kUnavailable, "file lookup: " + file.error);
   }
   if (file.state == LookupState::kMissing) return deny(Reason::kNotFound, "");
+  if (public_only && !(file.record.public_at && *file.record.public_at <= now)) {
+    return deny(Reason::kNotFound, "not public");  // a premium file is not there for anyone
+  }
 
   Result<std::string> upstream = upstream_->Locate(file.record, now);
   if (!upstream.ok()) {

@@ -94,6 +94,9 @@ UrlParseResult Reject(UrlReject reason) {
 
 }  // namespace
 
+bool IsLinkEmail(std::string_view email) { return ValidEmail(std::string(email)); }
+bool IsLinkFileId(std::string_view file_id) { return ValidFileId(file_id); }
+
 const char* UrlRejectName(UrlReject reject) {
   switch (reject) {
     case UrlReject::kNone: return "none";
@@ -114,36 +117,44 @@ const char* UrlRejectName(UrlReject reject) {
   return "unknown";
 }
 
-UrlParseResult ParseMediaUri(std::string_view uri, std::string_view prefix, size_t max_bytes) {
-  if (uri.size() > max_bytes) return Reject(UrlReject::kTooLong);
-  if (std::any_of(uri.begin(), uri.end(), IsControl)) {
-    return Reject(UrlReject::kControlChar);
-  }
+namespace {
+
+// The rules both link shapes share: length, control characters, no '%' or
+// ".." before the file name, the prefix, exactly `count` segments of which
+// all but the last (the file name, decoded by the caller) are non-empty.
+UrlReject SplitLink(std::string_view uri, std::string_view prefix, size_t max_bytes,
+                    size_t count, std::vector<std::string_view>* segments) {
+  if (uri.size() > max_bytes) return UrlReject::kTooLong;
+  if (std::any_of(uri.begin(), uri.end(), IsControl)) return UrlReject::kControlChar;
   const std::string_view path = uri.substr(0, uri.find('?'));
   // Everything up to the last '/' is looked up; after it is the file name.
   const std::string_view head = path.substr(0, path.rfind('/') + 1);
-  if (head.find('%') != std::string_view::npos) {
-    return Reject(UrlReject::kPercentEncoded);
-  }
-  if (head.find("..") != std::string_view::npos) return Reject(UrlReject::kDotSegment);
+  if (head.find('%') != std::string_view::npos) return UrlReject::kPercentEncoded;
+  if (head.find("..") != std::string_view::npos) return UrlReject::kDotSegment;
   if (path.size() <= prefix.size() || path.substr(0, prefix.size()) != prefix ||
       path[prefix.size()] != '/') {
-    return Reject(UrlReject::kWrongPrefix);
+    return UrlReject::kWrongPrefix;
   }
-
-  std::vector<std::string_view> segments;
   std::string_view rest = path.substr(prefix.size() + 1);
   while (true) {
     const size_t slash = rest.find('/');
-    segments.push_back(rest.substr(0, slash));
+    segments->push_back(rest.substr(0, slash));
     if (slash == std::string_view::npos) break;
     rest.remove_prefix(slash + 1);
   }
-  if (segments.size() != 4 || std::any_of(segments.begin(), segments.end() - 1,
-                                          [](std::string_view s) { return s.empty(); })) {
-    return Reject(UrlReject::kWrongShape);
+  if (segments->size() != count || std::any_of(segments->begin(), segments->end() - 1,
+                                               [](std::string_view s) { return s.empty(); })) {
+    return UrlReject::kWrongShape;
   }
+  return UrlReject::kNone;
+}
 
+}  // namespace
+
+UrlParseResult ParseMediaUri(std::string_view uri, std::string_view prefix, size_t max_bytes) {
+  std::vector<std::string_view> segments;
+  const UrlReject shape = SplitLink(uri, prefix, max_bytes, 4, &segments);
+  if (shape != UrlReject::kNone) return Reject(shape);
   std::optional<std::string> email = Base64UrlDecode(segments[0]);
   if (!email) return Reject(UrlReject::kBadEmailEncoding);
   if (!ValidEmail(*email)) return Reject(UrlReject::kBadEmail);
@@ -152,11 +163,23 @@ UrlParseResult ParseMediaUri(std::string_view uri, std::string_view prefix, size
   UrlParseResult result;
   const UrlReject name = DecodeFileName(segments[3], &result.request.file_name);
   if (name != UrlReject::kNone) return Reject(name);
-
   result.request.email = std::move(*email);
   result.request.email_b64 = std::string(segments[0]);
   result.request.file_id = std::string(segments[1]);
   result.request.token = std::string(segments[2]);
+  return result;
+}
+
+UrlParseResult ParsePublicMediaUri(std::string_view uri, std::string_view prefix,
+                                   size_t max_bytes) {
+  std::vector<std::string_view> segments;
+  const UrlReject shape = SplitLink(uri, prefix, max_bytes, 2, &segments);
+  if (shape != UrlReject::kNone) return Reject(shape);
+  if (!ValidFileId(segments[0])) return Reject(UrlReject::kBadFileId);
+  UrlParseResult result;
+  const UrlReject name = DecodeFileName(segments[1], &result.request.file_name);
+  if (name != UrlReject::kNone) return Reject(name);
+  result.request.file_id = std::string(segments[0]);
   return result;
 }
 

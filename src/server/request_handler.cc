@@ -51,12 +51,14 @@ std::string FormatTextResponse(int status, const std::string& content_type,
 }
 
 RequestHandler::RequestHandler(const ServerConfig& config, ClientAddress clients,
-                               Decider* decider, RecordStore* records, Metrics* metrics)
+                               Decider* decider, RecordStore* records, Metrics* metrics,
+                               FeedServer* feeds)
     : config_(config),
       clients_(std::move(clients)),
       decider_(decider),
       records_(records),
-      metrics_(metrics) {
+      metrics_(metrics),
+      feeds_(feeds) {
   client_ip_param_ = "HTTP_";
   for (char c : config.client_ip_header) {
     client_ip_param_.push_back(
@@ -66,6 +68,7 @@ RequestHandler::RequestHandler(const ServerConfig& config, ClientAddress clients
 
 std::string RequestHandler::Handle(const ParamLookup& param) {
   const std::string uri = Param(param, "REQUEST_URI");
+  if (Param(param, "MEDIAGATE_ROUTE") == "feed") return Feed(uri, param);
   const std::string path = uri.substr(0, uri.find('?'));
   if (path == config_.metrics_path) {
     return FormatTextResponse(200, "text/plain; version=0.0.4", metrics_->RenderPrometheus());
@@ -99,6 +102,24 @@ std::string RequestHandler::Decide(const std::string& uri, const ParamLookup& pa
                 d.user_ref.empty() ? "-" : d.user_ref);
   }
   return FormatDecisionResponse(d);
+}
+
+std::string RequestHandler::Feed(const std::string& uri, const ParamLookup& param) {
+  if (feeds_ == nullptr) return FeedServer::NotFoundResponse();
+  const std::string method = Param(param, "REQUEST_METHOD");
+  const std::string inm = Param(param, "HTTP_IF_NONE_MATCH");
+  const std::string ims = Param(param, "HTTP_IF_MODIFIED_SINCE");
+  const FeedResponse r = feeds_->Serve(FeedHttpRequest{uri, method, inm, ims});
+  // Never the URI: it holds the email and the token.
+  const std::string client =
+      clients_.Resolve(Param(param, "REMOTE_ADDR"), Param(param, client_ip_param_.c_str()));
+  const auto level = std::string_view(r.outcome) == "unavailable" ? spdlog::level::warn
+                     : std::string_view(r.outcome) == "not_found" ? spdlog::level::info
+                                                                  : spdlog::level::debug;
+  spdlog::log(level, "feed outcome={} detail={} client={} user={}", r.outcome,
+              r.detail.empty() ? "-" : Sanitize(r.detail, 200), Sanitize(client),
+              r.user_ref.empty() ? "-" : r.user_ref);
+  return r.cgi;
 }
 
 }  // namespace mediagate

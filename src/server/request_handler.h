@@ -10,6 +10,7 @@
 #include <functional>
 #include <string>
 
+#include "feed/feed_server.h"
 #include "mediagate/client_address.h"
 #include "mediagate/config.h"
 #include "mediagate/decider.h"
@@ -23,15 +24,21 @@ using ParamLookup = std::function<const char*(const char*)>;
 
 class RequestHandler {
  public:
-  // The pointers must outlive the handler.
+  // The pointers must outlive the handler; `feeds` may be null (every feed
+  // request is then the feed 404).
   RequestHandler(const ServerConfig& config, ClientAddress clients, Decider* decider,
-                 RecordStore* records, Metrics* metrics);
+                 RecordStore* records, Metrics* metrics, FeedServer* feeds = nullptr);
 
-  // The complete response (CGI headers and body) for the request.
+  // The complete response (CGI headers and body) for the request. A request
+  // whose FastCGI parameter MEDIAGATE_ROUTE is "feed" (set only by the feed
+  // location of the nginx snippet) is a feed request; anything else is an
+  // auth_request subrequest (or metrics/health), so neither can be answered
+  // as the other.
   std::string Handle(const ParamLookup& param);
 
  private:
   std::string Decide(const std::string& uri, const ParamLookup& param);
+  std::string Feed(const std::string& uri, const ParamLookup& param);
 
   ServerConfig config_;
   std::string client_ip_param_;  // e.g. HTTP_X_FORWARDED_FOR
@@ -39,6 +46,7 @@ class RequestHandler {
   Decider* decider_;
   RecordStore* records_;  // health checks ask it to Ping()
   Metrics* metrics_;
+  FeedServer* feeds_;
 };
 
 // "Status: 200 OK" plus the X-Mediagate-* headers for an allow; "Status: 403

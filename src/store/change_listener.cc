@@ -92,6 +92,10 @@ void ChangeListener::Apply(const std::string& payload) {
 }
 
 void ChangeListener::Forget(const Change& change) {
+  if (change.kind == ChangeKind::kShow) {  // rendered shows live only in the workers
+    board_->Invalidate(InvalidationBoard::Kind::kShow, change.key);
+    return;
+  }
   const bool user = change.kind == ChangeKind::kUser;
   board_->Invalidate(user ? InvalidationBoard::Kind::kUser : InvalidationBoard::Kind::kFile,
                      change.key);

@@ -5,7 +5,8 @@ namespace mediagate {
 
 Change ParseChangePayload(std::string_view payload) {
   for (auto [prefix, kind] : {std::pair{std::string_view("user "), ChangeKind::kUser},
-                              std::pair{std::string_view("file "), ChangeKind::kFile}}) {
+                              std::pair{std::string_view("file "), ChangeKind::kFile},
+                              std::pair{std::string_view("show "), ChangeKind::kShow}}) {
     if (payload.size() > prefix.size() && payload.substr(0, prefix.size()) == prefix) {
       return Change{kind, std::string(payload.substr(prefix.size()))};
     }

@@ -10,7 +10,7 @@ namespace mediagate {
 
 struct InvalidationBoard::Block {
   std::atomic<uint64_t> all{0};
-  std::atomic<uint64_t> slots[2 * kSlots] = {};
+  std::atomic<uint64_t> slots[3 * kSlots] = {};
 };
 
 static_assert(std::atomic<uint64_t>::is_always_lock_free,

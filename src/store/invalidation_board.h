@@ -2,7 +2,7 @@
 // worker, so that per-worker record caches learn of a change at once.
 //
 // One block of shared anonymous memory, mapped before the workers fork. Each
-// user or file key hashes to one of kSlots counters per kind; the listener
+// user, file or show key hashes to one of kSlots counters per kind; the listener
 // bumps a key's counter when PostgreSQL reports a change, or the global
 // counter when changes may have been missed (a reconnect). A cached record
 // carries the stamp read BEFORE it was fetched, and is current only while
@@ -20,7 +20,7 @@ namespace mediagate {
 
 class InvalidationBoard {
  public:
-  enum class Kind { kUser = 0, kFile = 1 };
+  enum class Kind { kUser = 0, kFile = 1, kShow = 2 };
   static constexpr int kSlots = 4096;  // per kind
 
   struct Stamp {

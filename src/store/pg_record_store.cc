@@ -1,15 +1,13 @@
 // PgRecordStore: libpqxx adapter.
 #include "store/pg_record_store.h"
 
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
-#include <limits>
 #include <pqxx/pqxx>
 
 #include "base/first_line.h"
 #include "config/conninfo.h"
 #include "store/socket_deadline.h"
+#include "store/show_rows.h"
+#include "store/unix_seconds.h"
 
 namespace mediagate {
 namespace {
@@ -20,25 +18,6 @@ constexpr char kFileStatement[] = "mediagate_file";
 // Python's str() of a column value, as the token template expects; NULL is
 // "None".
 std::string FieldText(const pqxx::field& f) { return f.is_null() ? "None" : f.c_str(); }
-
-// paid_until as UNIX seconds: an integer, or EXTRACT(EPOCH ...)'s numeric
-// text, rounded down; "Infinity" (a period that never ends) and "-Infinity"
-// (one that ended) saturate. Throws pqxx::conversion_error for anything else.
-int64_t PaidUntil(const pqxx::field& f) {
-  const std::string text = f.c_str();
-  if (text == "Infinity") return std::numeric_limits<int64_t>::max();
-  if (text == "-Infinity") return std::numeric_limits<int64_t>::min();
-  char* end = nullptr;
-  errno = 0;
-  const double seconds = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || std::isnan(seconds)) {
-    throw pqxx::conversion_error("paid_until is not UNIX seconds: " + text.substr(0, 40));
-  }
-  if (seconds >= 9.2e18) return std::numeric_limits<int64_t>::max();
-  if (seconds <= -9.2e18) return std::numeric_limits<int64_t>::min();
-  // Exact for integers (doubles lose nothing below 2^53 s, beyond year 285 million).
-  return static_cast<int64_t>(std::floor(seconds));
-}
 
 template <typename T>
 Lookup<T> Classify(const std::exception& e, bool* drop) {
@@ -90,23 +69,20 @@ std::string PgRecordStore::Connect() {
   }
 }
 
-template <typename T, typename RowToRecord>
-Lookup<T> PgRecordStore::Query(const char* statement, const char* query_name,
-                               const std::string& param, RowToRecord to_record) {
+template <typename T, typename Run>
+Lookup<T> PgRecordStore::Query(const char* query_name, Run run) {
   // A connection that worked before may have been cut by a server restart;
   // libpq only learns so when it is used. Such a failure is retried once on a
   // fresh connection (the statements are read-only SELECTs).
   const bool reused = conn_ != nullptr;
   bool broken = false;
-  Lookup<T> out = QueryOnce<T>(statement, query_name, param, to_record, &broken);
-  if (broken && reused) out = QueryOnce<T>(statement, query_name, param, to_record, &broken);
+  Lookup<T> out = QueryOnce<T>(query_name, run, &broken);
+  if (broken && reused) out = QueryOnce<T>(query_name, run, &broken);
   return out;
 }
 
-template <typename T, typename RowToRecord>
-Lookup<T> PgRecordStore::QueryOnce(const char* statement, const char* query_name,
-                                   const std::string& param, RowToRecord& to_record,
-                                   bool* broken) {
+template <typename T, typename Run>
+Lookup<T> PgRecordStore::QueryOnce(const char* query_name, Run& run, bool* broken) {
   *broken = false;
   if (std::string err = Connect(); !err.empty()) return Lookup<T>::Unavailable(err);
   bool drop = false;
@@ -115,8 +91,7 @@ Lookup<T> PgRecordStore::QueryOnce(const char* statement, const char* query_name
   SocketDeadline deadline(conn_->sock(), AnswerBound());
   try {
     pqxx::nontransaction tx(*conn_);
-    const pqxx::result r = tx.exec_prepared(statement, param);
-    out = r.empty() ? Lookup<T>::Missing() : to_record(r);
+    out = run(tx);
     answered = true;
   } catch (const pqxx::argument_error& e) {  // a column the config promised is absent
     out = Lookup<T>::Unavailable(std::string(query_name) + " result: " + e.what());
@@ -142,7 +117,9 @@ Lookup<T> PgRecordStore::QueryOnce(const char* statement, const char* query_name
 }
 
 Lookup<UserRecord> PgRecordStore::FindUser(const std::string& key) {
-  return Query<UserRecord>(kUserStatement, "user_query", key, [this](const pqxx::result& r) {
+  return Query<UserRecord>("user_query", [&](pqxx::nontransaction& tx) {
+    const pqxx::result r = tx.exec_prepared(kUserStatement, key);
+    if (r.empty()) return Lookup<UserRecord>::Missing();
     const pqxx::row row = r[0];
     UserRecord user;
     for (const std::string& name : field_names_) {
@@ -151,7 +128,7 @@ Lookup<UserRecord> PgRecordStore::FindUser(const std::string& key) {
     user.status = FieldText(row["status"]);
     for (pqxx::row::size_type i = 0; i < row.size(); ++i) {  // optional column
       if (std::string(r.column_name(i)) == "paid_until" && !row[i].is_null()) {
-        user.paid_until = PaidUntil(row[i]);
+        user.paid_until = UnixSeconds(row[i], "paid_until");
       }
     }
     return Lookup<UserRecord>::Found(std::move(user));
@@ -159,13 +136,42 @@ Lookup<UserRecord> PgRecordStore::FindUser(const std::string& key) {
 }
 
 Lookup<FileRecord> PgRecordStore::FindFile(const std::string& file_id) {
-  return Query<FileRecord>(kFileStatement, "file_query", file_id, [](const pqxx::result& r) {
+  return Query<FileRecord>("file_query", [&](pqxx::nontransaction& tx) {
+    const pqxx::result r = tx.exec_prepared(kFileStatement, file_id);
+    if (r.empty()) return Lookup<FileRecord>::Missing();
     const pqxx::row row = r[0];
     if (row["object_key"].is_null() || row["version"].is_null()) {
       return Lookup<FileRecord>::Missing();
     }
-    return Lookup<FileRecord>::Found(
-        FileRecord{row["object_key"].c_str(), row["version"].c_str()});
+    FileRecord file{row["object_key"].c_str(), row["version"].c_str()};
+    for (pqxx::row::size_type i = 0; i < row.size(); ++i) {  // optional column
+      if (std::string(r.column_name(i)) == "public_at" && !row[i].is_null()) {
+        file.public_at = UnixSeconds(row[i], "public_at");
+      }
+    }
+    return Lookup<FileRecord>::Found(std::move(file));
+  });
+}
+
+Lookup<Show> PgRecordStore::FindShow(const std::string& slug) {
+  // Not prepared at connect: a Django database without feed tables must not
+  // keep the media links from working.
+  return Query<Show>("show_query", [&](pqxx::nontransaction& tx) {
+    const pqxx::result show = tx.exec_params(config_.show_query, slug);
+    if (show.empty()) return Lookup<Show>::Missing();
+    const pqxx::result episodes = tx.exec_params(config_.episodes_query, slug);
+    return Lookup<Show>::Found(ShowFromRows(show[0], episodes));
+  });
+}
+
+Lookup<std::vector<std::string>> PgRecordStore::ListShows() {
+  using Slugs = std::vector<std::string>;
+  return Query<Slugs>("show list", [](pqxx::nontransaction& tx) {
+    Slugs slugs;
+    for (const pqxx::row& row : tx.exec("SELECT slug FROM mediagate_shows ORDER BY slug")) {
+      slugs.push_back(row[0].c_str());
+    }
+    return Lookup<Slugs>::Found(std::move(slugs));
   });
 }
 

@@ -27,10 +27,11 @@
 #include "mediagate/config.h"
 #include "mediagate/record_store.h"
 #include "mediagate/result.h"
+#include "mediagate/show_store.h"
 
 namespace mediagate {
 
-class PgRecordStore : public RecordStore {
+class PgRecordStore : public RecordStore, public ShowStore {
  public:
   // `field_names` are the token template's fields, read from the user row.
   PgRecordStore(const DatabaseConfig& config, std::vector<std::string> field_names);
@@ -38,6 +39,11 @@ class PgRecordStore : public RecordStore {
 
   Lookup<UserRecord> FindUser(const std::string& email) override;
   Lookup<FileRecord> FindFile(const std::string& file_id) override;
+  // show_query and episodes_query, run unprepared in one round trip each.
+  Lookup<Show> FindShow(const std::string& slug) override;
+  // Every show's slug in the built-in schema (mediagate_shows), sorted;
+  // kUnavailable elsewhere (a Django site without that table).
+  Lookup<std::vector<std::string>> ListShows();
   bool Ping() override;
 
  private:
@@ -47,15 +53,13 @@ class PgRecordStore : public RecordStore {
   bool PingOnce(bool* broken);
   // An error message, or "" when connected.
   std::string Connect();
-  // Runs a prepared statement with one parameter: no row is kMissing, else
-  // to_record(result); libpqxx exceptions become kMissing/kUnavailable here.
-  template <typename T, typename RowToRecord>
-  Lookup<T> Query(const char* statement, const char* query_name, const std::string& param,
-                  RowToRecord to_record);
+  // run(transaction) on the connection; libpqxx exceptions become
+  // kMissing/kUnavailable here, and a broken reused connection is retried.
+  template <typename T, typename Run>
+  Lookup<T> Query(const char* query_name, Run run);
   // One attempt; *broken tells whether the connection broke under it.
-  template <typename T, typename RowToRecord>
-  Lookup<T> QueryOnce(const char* statement, const char* query_name, const std::string& param,
-                      RowToRecord& to_record, bool* broken);
+  template <typename T, typename Run>
+  Lookup<T> QueryOnce(const char* query_name, Run& run, bool* broken);
 
   DatabaseConfig config_;
   std::vector<std::string> field_names_;

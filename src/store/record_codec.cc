@@ -79,6 +79,7 @@ std::optional<std::string> EncodeFile(const FileRecord* record) {
   if (record != nullptr) {
     j["object_key"] = record->object_key;
     j["version"] = record->version;
+    if (record->public_at) j["public_at"] = *record->public_at;
   }
   return Dump(j);
 }
@@ -95,8 +96,9 @@ Lookup<UserRecord> DecodeUser(const std::string& value) {
 
 Lookup<FileRecord> DecodeFile(const std::string& value) {
   return Decode<FileRecord>(value, [](const json& j) {
-    return FileRecord{j.at("object_key").get<std::string>(),
-                      j.at("version").get<std::string>()};
+    FileRecord r{j.at("object_key").get<std::string>(), j.at("version").get<std::string>()};
+    if (j.contains("public_at")) r.public_at = j.at("public_at").get<int64_t>();
+    return r;
   });
 }
 

@@ -68,6 +68,11 @@ class CliUsageTest(unittest.TestCase):
             (("presign", "--config", self.good), "--key"),
             (("presign", "--config", self.good, "--key", "k", "--method", "PUT"), "PUT"),
             (("presign", "--config", self.good, "--key", "k", "--expires", "0"), "--expires"),
+            (("links", "--config", self.good), "--user"),
+            (("links", "--config", self.good, "--user", "a@b", "--show", "s", "--file", "f"),
+             "excludes"),
+            (("invalidate", "--config", self.good, "--user", "a@b", "--show", "s"), "excludes"),
+            (("invalidate", "--config", self.good), "--show"),
         ]
         for args, needle in cases:
             with self.subTest(args=args):
@@ -92,12 +97,27 @@ class CliUsageTest(unittest.TestCase):
              "storage.endpoint"),
             (f"[token]\nsecret_file = \"{self.secret}\"\n[storage]\nbackend = \"local\"\n"
              "[url]\nprefix = \"nope\"\n", "url.prefix"),
+            (f"[token]\nsecret_file = \"{self.secret}\"\n[storage]\nbackend = \"local\"\n"
+             "[url]\npublic_base = \"https://x.example/\"\n", "url.public_base"),
+            (f"[token]\nsecret_file = \"{self.secret}\"\n[storage]\nbackend = \"local\"\n"
+             "[feed]\nprefix = \"feeds\"\n", "feed.prefix"),
+            (f"[token]\nsecret_file = \"{self.secret}\"\n[storage]\nbackend = \"local\"\n"
+             "[feed]\ncache_seconds = -1\n", "feed.cache_seconds"),
+            (f"[token]\nsecret_file = \"{self.secret}\"\n[storage]\nbackend = \"local\"\n"
+             "[database]\nshow_query = \"SELECT 1\"\n", "database.show_query"),
+            (f"[token]\nsecret_file = \"{self.secret}\"\n[storage]\nbackend = \"local\"\n"
+             "[feed]\npublic_media_prefix = \"/premium_media/pub\"\n",
+             "feed.public_media_prefix: must not overlap url.prefix"),
         ]
         for i, (text, key) in enumerate(cases):
             with self.subTest(key=key):
                 path = self.write(f"bad{i}.toml", text)
                 r = self.run_cli("check-config", "--config", path)
                 self.assert_one_line_error(r, 3, path, key)
+
+    def test_links_needs_public_base(self):
+        r = self.run_cli("links", "--config", self.good, "--user", "a@example.com")
+        self.assert_one_line_error(r, 3, self.good, "url.public_base")
 
     def test_missing_config_file(self):
         r = self.run_cli("check-config", "--config", "/nonexistent/mediagate.toml")

@@ -449,35 +449,40 @@ class E2EBase(StackTestCase):
     # -- a real podcast client -------------------------------------------------
 
     def test_podget_downloads_premium_enclosure(self):
-        if not shutil.which("podget"):
-            self.fail("podget is not installed (scripts/install-deps test)")
-        user = self.new_user()
-        fid = "episode-1"
-        feed = self.stack.write_feed(f"{self.BACKEND}-{self._testMethodName}.rss", "E2E feed", [
-            ("Episode 1", self.stack.url(self.stack.premium_path(user, fid, "episode-1.mp3")),
-             len(self.episode), "audio/mpeg")])
-        home = os.path.join(self.tmp, "podget")
-        cfg, lib = os.path.join(home, "config"), os.path.join(home, "library")
-        env = mg.child_env(HOME=home)
-        for d in (cfg, lib, os.path.join(home, "session")):
-            os.makedirs(d, exist_ok=True)
-        # The package's default podgetrc, then our feed as the only server.
-        subprocess.run(["podget", "-d", cfg, "--create-config", "podgetrc"], env=env, cwd=home,
-                       stdin=subprocess.DEVNULL, capture_output=True, timeout=60, check=True)
-        mg.write_file(os.path.join(cfg, "serverlist"), f"{self.stack.url(feed)} Premium E2E\n")
-        r = subprocess.run(["podget", "-d", cfg, "--dir_session", os.path.join(home, "session"),
-                            "-l", lib, "-n", "--verbosity", "1"], env=env, cwd=home,
-                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=180)
-        self.assertEqual(r.returncode, 0, f"podget: {r.stdout}\n{r.stderr}")
-        got = os.path.join(lib, "Premium", "E2E", "episode-1.mp3")
-        self.assertTrue(os.path.exists(got), f"podget saved nothing at {got}:\n{r.stdout}")
-        with open(got, "rb") as fh:
-            self.assertEqual(hashlib.sha256(fh.read()).hexdigest(),
-                             hashlib.sha256(self.episode).hexdigest())
-        # podget really went through nginx with the premium link
-        with open(self.stack_log("nginx-access.log"), errors="replace") as fh:
-            self.assertTrue(any("Wget" in line and f"/{fid}/" in line and '" 200 ' in line
-                                for line in fh), "no wget download in nginx's access log")
+        """podget subscribes to a subscriber's private feed, served by mediagate,
+        and downloads its premium episode through nginx."""
+        podget_download(self, self.stack.feed_path("demo", self.alice), "episode-1",
+                        "episode-1.mp3", self.episode)
+
+
+def podget_download(test, feed_path, file_id, name, data):
+    """Runs podget (Debian's package, default podgetrc) on feed_path as its only
+    server and asserts it saved `name` with the sha256 of `data`, fetched
+    through nginx with the premium link of `file_id`."""
+    if not shutil.which("podget"):
+        test.fail("podget is not installed (scripts/install-deps test)")
+    home = os.path.join(test.tmp, "podget-" + test._testMethodName)
+    cfg, lib = os.path.join(home, "config"), os.path.join(home, "library")
+    env = mg.child_env(HOME=home)
+    for d in (cfg, lib, os.path.join(home, "session")):
+        os.makedirs(d, exist_ok=True)
+    # The package's default podgetrc, then our feed as the only server.
+    subprocess.run(["podget", "-d", cfg, "--create-config", "podgetrc"], env=env, cwd=home,
+                   stdin=subprocess.DEVNULL, capture_output=True, timeout=60, check=True)
+    mg.write_file(os.path.join(cfg, "serverlist"), f"{test.stack.url(feed_path)} Premium E2E\n")
+    r = subprocess.run(["podget", "-d", cfg, "--dir_session", os.path.join(home, "session"),
+                        "-l", lib, "-n", "--verbosity", "1"], env=env, cwd=home,
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=180)
+    test.assertEqual(r.returncode, 0, f"podget: {r.stdout}\n{r.stderr}")
+    got = os.path.join(lib, "Premium", "E2E", name)
+    test.assertTrue(os.path.exists(got), f"podget saved nothing at {got}:\n{r.stdout}")
+    with open(got, "rb") as fh:
+        test.assertEqual(hashlib.sha256(fh.read()).hexdigest(), hashlib.sha256(data).hexdigest())
+    # podget really went through nginx with the premium link
+    with open(test.stack_log("nginx-access.log"), errors="replace") as fh:
+        test.assertTrue(any("Wget" in line and f"/premium_media/" in line and f"/{file_id}/" in
+                            line and '" 200 ' in line for line in fh),
+                        "no wget download of the premium link in nginx's access log")
 
 
 class S3E2ETest(E2EBase, unittest.TestCase):

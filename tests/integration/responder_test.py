@@ -1126,8 +1126,10 @@ def django_seed_overrides():
     token = {k: v for k, v in example.get("token", {}).items()
              if k not in ("secret_file", "fallback_secret_files")}
     database = {k: v for k, v in example.get("database", {}).items()
-                if k in ("user_query", "file_query")}
-    return (harness.deep_merge(DJANGO_DEFAULTS, {"token": token, "database": database}),
+                if k in ("user_query", "file_query", "show_query", "episodes_query")}
+    url = {"public_base": example.get("url", {}).get("public_base", "https://media.example.com")}
+    return (harness.deep_merge(DJANGO_DEFAULTS,
+                               {"token": token, "database": database, "url": url}),
             f"queries from {DJANGO_SEED_EXAMPLE}")
 
 
@@ -1142,6 +1144,41 @@ CREATE TABLE djstripe_subscription (
 CREATE TABLE wagtailmedia_media (
   id serial PRIMARY KEY, file text NOT NULL, title text NOT NULL DEFAULT '',
   created_at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE wagtailcore_page (
+  id serial PRIMARY KEY, path varchar(255) NOT NULL UNIQUE, depth integer NOT NULL,
+  title varchar(255) NOT NULL, slug varchar(255) NOT NULL, live boolean NOT NULL DEFAULT true,
+  first_published_at timestamptz, last_published_at timestamptz);
+CREATE TABLE podcast_podcastindexpage (
+  page_ptr_id integer PRIMARY KEY REFERENCES wagtailcore_page (id),
+  description text NOT NULL DEFAULT '', author varchar(255) NOT NULL DEFAULT '',
+  owner_name varchar(255) NOT NULL DEFAULT '', owner_email varchar(254) NOT NULL DEFAULT '',
+  image_url varchar(200) NOT NULL DEFAULT '', language varchar(10) NOT NULL DEFAULT 'en',
+  category varchar(255) NOT NULL DEFAULT '', explicit boolean NOT NULL DEFAULT false,
+  link varchar(200) NOT NULL DEFAULT '', copyright varchar(255) NOT NULL DEFAULT '',
+  podcast_guid uuid NOT NULL DEFAULT gen_random_uuid());
+CREATE TABLE podcast_episodepage (
+  page_ptr_id integer PRIMARY KEY REFERENCES wagtailcore_page (id),
+  show_notes text NOT NULL DEFAULT '', duration integer, season integer, episode integer,
+  episode_type varchar(16) NOT NULL DEFAULT 'full',
+  media_id integer NOT NULL REFERENCES wagtailmedia_media (id),
+  file_size bigint NOT NULL DEFAULT 0, mime_type varchar(64) NOT NULL DEFAULT 'audio/mpeg',
+  premium boolean NOT NULL DEFAULT true, public_at timestamptz);
+"""
+WAGTAIL_PODCAST = """
+INSERT INTO wagtailcore_page (id, path, depth, title, slug, first_published_at) VALUES
+  (1, '0001', 1, 'Root', 'root', now()),
+  (2, '00010001', 2, 'Seed <Podcast>', 'seed-podcast', now() - interval '9 days'),
+  (3, '000100010001', 3, 'Premium episode', 'ep-premium', now() - interval '2 days'),
+  (4, '000100010002', 3, 'Early access is over', 'ep-early', now() - interval '8 days');
+INSERT INTO podcast_podcastindexpage (page_ptr_id, description, author, owner_email,
+  category, link) VALUES (2, 'The seed''s show', 'Seed', 'owner@example.com', 'Technology',
+  'https://example.com/podcast/');
+INSERT INTO wagtailmedia_media (id, file, title) VALUES
+  (101, 'media/shows/premium.mp3', 'P'), (102, 'media/shows/early.mp3', 'E');
+INSERT INTO podcast_episodepage (page_ptr_id, show_notes, duration, media_id, file_size,
+  premium, public_at) VALUES
+  (3, '<p>premium ]]> notes</p>', 1800, 101, 12345, true, NULL),
+  (4, '<p>early</p>', 60, 102, 999, true, now() - interval '1 day');
 """
 
 
@@ -1161,6 +1198,7 @@ class DjangoSchemaTest(MediagateTestCase):
     @classmethod
     def seed(cls):
         cls.stack.psql(DJANGO_TABLES)
+        cls.stack.psql(WAGTAIL_PODCAST)
         cls.media_id = cls.stack.psql(
             "INSERT INTO wagtailmedia_media (file, title, created_at) VALUES "
             "('media/shows/seed episode.mp3', 'Seed', '2024-05-01 12:00:00+00') RETURNING id")
@@ -1230,6 +1268,34 @@ class DjangoSchemaTest(MediagateTestCase):
         self.assert_denied(self.stack.fcgi(self.django_uri(user, token, "999999")), "not_found")
         ghost = dict(user, email=self.new_email("ghost"))
         self.assert_denied(self.stack.fcgi(self.django_uri(ghost, token)), "unknown_user")
+
+
+    def feed(self, uri):
+        return self.stack.fcgi(uri, extra_env={"MEDIAGATE_ROUTE": "feed"})
+
+    def test_wagtail_feeds(self):
+        """show_query/episodes_query of the example against Wagtail-shaped tables:
+        the subscriber's feed has both episodes with premium links minted from her
+        Django token; the public feed only the one past its early access."""
+        user = self.create_django_user(self.new_email())
+        token = django_token(self.stack.secret, self.django_fields(user))
+        b64 = harness.mg.b64_email(user["email"])
+        r = self.feed(f"/feeds/{b64}/{token}/seed-podcast.xml")
+        self.assertEqual(r.status, 200, r.body[:300])
+        self.assertIn("<title>Seed &lt;Podcast&gt;</title>", r.body)
+        self.assertIn(f'<enclosure url="https://media.example.com/premium_media/{b64}/101/'
+                      f'{token}/premium.mp3" length="12345" type="audio/mpeg"/>', r.body)
+        self.assertIn(f"/premium_media/{b64}/102/{token}/early.mp3", r.body)
+        self.assertIn("premium ]]&gt; notes", r.body)
+        public = self.feed("/feeds/seed-podcast.xml")
+        self.assertEqual(public.status, 200, public.body[:300])
+        self.assertIn('<enclosure url="https://media.example.com/public_media/102/early.mp3" '
+                      'length="999"', public.body)
+        self.assertNotIn("Premium episode", public.body)
+        # the public enclosure is allowed, the premium file is not public
+        self.assertEqual(self.stack.fcgi("/public_media/102/early.mp3").status, 200)
+        self.assert_denied(self.stack.fcgi("/public_media/101/premium.mp3"), "not_found")
+        self.assertEqual(self.feed("/feeds/no-such-show.xml").status, 404)
 
 
 class DjangoTokenCompatTest(unittest.TestCase):

@@ -80,5 +80,28 @@ TEST(ChangeTriggerSqlTest, BuiltInMigrationIsTheGeneratedSql) {
   EXPECT_EQ(migration.substr(body), expected);
 }
 
+// Migration 003's triggers are `mediagate triggers` for the feed tables.
+TEST(ChangeTriggerSqlTest, FeedsMigrationIsTheGeneratedSql) {
+  ASSERT_GE(std::size(kMigrations), 3u);
+  const std::string migration = kMigrations[2].sql;
+  EXPECT_STREQ(kMigrations[2].name, "003_feeds");
+  const std::string expected =
+      ChangeTriggerSql("show", TriggerSpec{"mediagate_shows", "r.slug"}) + "\n" +
+      ChangeTriggerSql("show", TriggerSpec{"mediagate_episodes", "r.show_slug"}) + "\n" +
+      ChangeTriggerSql("file", TriggerSpec{"mediagate_episodes", "r.media_id"}) + "\n" +
+      ChangeTriggerSql("show", TriggerSpec{"mediagate_media",
+                                           "(SELECT min(e.show_slug) FROM mediagate_episodes e "
+                                           "WHERE e.media_id = r.id)"});
+  const size_t body = migration.find("CREATE OR REPLACE FUNCTION");
+  ASSERT_NE(body, std::string::npos);
+  EXPECT_EQ(migration.substr(body), expected);
+}
+
+TEST(ChangePayloadTest, ShowKeysAreParsed) {
+  const Change c = ParseChangePayload("show my-show");
+  EXPECT_EQ(c.kind, ChangeKind::kShow);
+  EXPECT_EQ(c.key, "my-show");
+}
+
 }  // namespace
 }  // namespace mediagate

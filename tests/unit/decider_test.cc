@@ -292,6 +292,21 @@ TEST_F(DeciderTest, DeniesObjectKeyOutsideTheMediaDirectory) {
   EXPECT_TRUE(d.upstream.empty());
 }
 
+TEST_F(DeciderTest, PublicLinkOnlyForAFileThatIsPublicNow) {
+  const std::string uri = "/public_media/" + std::string(kFileId) + "/episode.mp3";
+  EXPECT_EQ(Decide(uri).reason, Reason::kNotFound);  // premium only
+  records_.files[kFileId].record.public_at = kNow + 1;
+  EXPECT_EQ(Decide(uri).reason, Reason::kNotFound);  // early access still running
+  records_.files[kFileId].record.public_at = kNow;
+  const Decision d = Decide(uri);
+  EXPECT_EQ(d.reason, Reason::kAllow);
+  EXPECT_EQ(d.user_ref, "public");
+  EXPECT_FALSE(d.upstream.empty());
+  EXPECT_EQ(Decide("/public_media/no-such/x.mp3").reason, Reason::kNotFound);
+  EXPECT_EQ(Decide("/public_media/" + std::string(kFileId)).reason, Reason::kBadRequest);
+  EXPECT_EQ(Decide(uri, "POST").reason, Reason::kMethod);
+}
+
 TEST_F(DeciderTest, UnavailableWhenUserLookupFails) {
   const std::string token = TokenFor(kEmail);
   records_.users[kEmail] = Lookup<UserRecord>::Unavailable("pg down");

@@ -76,6 +76,15 @@ TEST(RecordCodecTest, FileRoundTrip) {
   ASSERT_EQ(decoded.state, LookupState::kFound) << decoded.error;
   EXPECT_EQ(decoded.record.object_key, "shows/episode 1.mp3");
   EXPECT_EQ(decoded.record.version, "2024-05-01T12:00:00Z");
+  EXPECT_FALSE(decoded.record.public_at.has_value());
+}
+
+TEST(RecordCodecTest, FilePublicAtRoundTrips) {
+  FileRecord file{"k", "v"};
+  file.public_at = 1735787045;
+  const Lookup<FileRecord> decoded = DecodeFile(*EncodeFile(&file));
+  ASSERT_EQ(decoded.state, LookupState::kFound) << decoded.error;
+  EXPECT_EQ(decoded.record.public_at, 1735787045);
 }
 
 TEST(RecordCodecTest, NegativeEntriesRoundTrip) {

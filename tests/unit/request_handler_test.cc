@@ -16,6 +16,7 @@
 
 #include "base/base64url.h"
 #include "fakes.h"
+#include "feed_fixtures.h"
 #include "mediagate/config.h"
 #include "mediagate/token.h"
 #include "mediagate/upstream.h"
@@ -154,6 +155,44 @@ TEST_F(RequestHandlerTest, OtherPathsAreDecisions) {
   }
   EXPECT_EQ(metrics_->Decisions(Reason::kBadRequest), 4u);
   EXPECT_EQ(records_.ping_calls, 0);
+}
+
+// Only the feed location's MEDIAGATE_ROUTE makes a request a feed request:
+// an auth subrequest is never answered with a feed, a feed never with a
+// decision, and the log line holds neither the email nor the token.
+TEST_F(RequestHandlerTest, FeedRouteIsChosenByTheFeedLocationOnly) {
+  config_.url.public_base = "https://media.example.com";
+  FakeShowStore shows;
+  shows.shows["the-show"] = SampleShow();
+  ShowCache cache(60, FeedLinks{config_.url.public_base, "/public_media"}, &shows, &clock_,
+                  nullptr);
+  BuildDecider(config_, &records_, &clock_, &upstream_, &decider_);
+  FeedServer feeds(config_, decider_.get(), &cache, &clock_);
+  auto clients = ClientAddress::Create({});
+  RequestHandler handler(config_.server, std::move(*clients), decider_.get(), &records_,
+                         metrics_.get(), &feeds);
+  const std::string feed_uri =
+      "/feeds/" + Base64UrlEncode(kEmail) + "/" + token_ + "/the-show.xml";
+  auto handle = [&](std::map<std::string, std::string> params) {
+    return handler.Handle([&params](const char* name) -> const char* {
+      auto it = params.find(name);
+      return it == params.end() ? nullptr : it->second.c_str();
+    });
+  };
+  const std::string feed = handle(
+      {{"REQUEST_URI", feed_uri}, {"REQUEST_METHOD", "GET"}, {"MEDIAGATE_ROUTE", "feed"}});
+  EXPECT_TRUE(StartsWith(feed, "Status: 200 OK\r\nContent-Type: application/rss+xml"));
+  const std::string auth = handle({{"REQUEST_URI", feed_uri}, {"REQUEST_METHOD", "GET"}});
+  EXPECT_TRUE(Contains(auth, "X-Mediagate-Reason: bad_request\r\n")) << auth;
+  EXPECT_FALSE(Contains(auth, "<rss"));
+  const std::string media = handle({{"REQUEST_URI", MediaUri(token_)},
+                                    {"REQUEST_METHOD", "GET"},
+                                    {"MEDIAGATE_ROUTE", "feed"}});
+  EXPECT_EQ(media, FeedServer::NotFoundResponse());
+  EXPECT_FALSE(Contains(log_.str(), token_));
+  EXPECT_FALSE(Contains(log_.str(), kEmail));
+  EXPECT_FALSE(Contains(log_.str(), Base64UrlEncode(kEmail)));
+  EXPECT_TRUE(Contains(log_.str(), "feed outcome=private")) << log_.str();
 }
 
 TEST_F(RequestHandlerTest, AllowCarriesUpstreamHeaders) {
