@@ -22,8 +22,9 @@ std::optional<std::string> Dump(const json& j) {
 // Parses and checks the envelope; *found tells which kind of entry it is.
 std::optional<json> Envelope(const std::string& value, bool* found) {
   try {
-    json j = json::parse(value);
-    if (!j.is_object() || j.value("v", 0) != kFormat || !j.contains("found") ||
+    // No exception for text that is not JSON at all (the common corrupt case).
+    json j = json::parse(value, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded() || !j.is_object() || j.value("v", 0) != kFormat || !j.contains("found") ||
         !j["found"].is_boolean()) {
       return std::nullopt;
     }
