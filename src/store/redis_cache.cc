@@ -3,8 +3,17 @@
 
 #include <hiredis/hiredis.h>
 
+#include <cerrno>
+
 namespace mediagate {
 namespace {
+
+// True when hiredis's last failure means the connection is gone (EOF, reset,
+// broken pipe), not a command timeout (EAGAIN under SO_RCVTIMEO).
+bool ConnectionCut(const redisContext* ctx, int saved_errno) {
+  return ctx->err == REDIS_ERR_EOF ||
+         (ctx->err == REDIS_ERR_IO && saved_errno != EAGAIN && saved_errno != EWOULDBLOCK);
+}
 
 timeval Millis(int64_t ms) {
   timeval tv;
@@ -23,12 +32,13 @@ RedisCache::~RedisCache() {
   if (ctx_ != nullptr) redisFree(ctx_);
 }
 
-void RedisCache::Drop(const std::string& why) {
+void RedisCache::Drop(const std::string& why, bool backoff) {
   last_error_ = why;
   unread_ = 0;
+  proven_ = false;
   if (ctx_ != nullptr) redisFree(ctx_);
   ctx_ = nullptr;
-  backoff_.Failure(Backoff::Clock::now());
+  if (backoff) backoff_.Failure(Backoff::Clock::now());
 }
 
 bool RedisCache::Connect() {
@@ -55,7 +65,8 @@ bool RedisCache::Connect() {
     return false;
   }
   auto setup = [this](std::vector<std::string> args) {
-    redisReply* r = Command(args);
+    bool cut = false;
+    redisReply* r = CommandOnce(args, &cut);
     if (r != nullptr) freeReplyObject(r);
     return r != nullptr;
   };
@@ -68,11 +79,13 @@ bool RedisCache::Connect() {
   return true;
 }
 
-bool RedisCache::ReadUnread() {
+bool RedisCache::ReadUnread(bool* cut) {
   for (; unread_ > 0; --unread_) {
     void* reply = nullptr;
     if (redisGetReply(ctx_, &reply) != REDIS_OK || reply == nullptr) {
-      Drop(std::string("redis SET reply: ") + (ctx_->err != 0 ? ctx_->errstr : "no reply"));
+      *cut = ConnectionCut(ctx_, errno);
+      Drop(std::string("redis SET reply: ") + (ctx_->err != 0 ? ctx_->errstr : "no reply"),
+           !(*cut && proven_));
       return false;
     }
     freeReplyObject(reply);  // an error reply (e.g. OOM) only means nothing was cached
@@ -81,7 +94,16 @@ bool RedisCache::ReadUnread() {
 }
 
 redisReply* RedisCache::Command(const std::vector<std::string>& args) {
-  if (!ReadUnread()) return nullptr;
+  const bool reused = proven_;
+  bool cut = false;
+  redisReply* reply = CommandOnce(args, &cut);
+  if (reply == nullptr && cut && reused && Connect()) reply = CommandOnce(args, &cut);
+  return reply;
+}
+
+redisReply* RedisCache::CommandOnce(const std::vector<std::string>& args, bool* cut) {
+  *cut = false;
+  if (!ReadUnread(cut)) return nullptr;
   std::vector<const char*> argv;
   std::vector<size_t> lens;
   for (const std::string& a : args) {
@@ -91,7 +113,9 @@ redisReply* RedisCache::Command(const std::vector<std::string>& args) {
   auto* reply = static_cast<redisReply*>(
       redisCommandArgv(ctx_, static_cast<int>(args.size()), argv.data(), lens.data()));
   if (reply == nullptr) {
-    Drop(std::string("redis ") + args[0] + ": " + (ctx_->err != 0 ? ctx_->errstr : "no reply"));
+    *cut = ConnectionCut(ctx_, errno);
+    Drop(std::string("redis ") + args[0] + ": " + (ctx_->err != 0 ? ctx_->errstr : "no reply"),
+         !(*cut && proven_));
     return nullptr;
   }
   if (reply->type == REDIS_REPLY_ERROR) {
@@ -100,6 +124,7 @@ redisReply* RedisCache::Command(const std::vector<std::string>& args) {
     freeReplyObject(reply);
     return nullptr;
   }
+  proven_ = true;
   return reply;
 }
 

@@ -45,17 +45,25 @@ class RedisCache : public KeyValueCache {
  private:
   bool Connect();
   // Runs one command; nullptr (and the connection dropped) on any error,
-  // including an error reply. The caller frees the reply.
+  // including an error reply. The caller frees the reply. A connection that
+  // answered before and turns out to be cut (a Redis restart; hiredis only
+  // learns so when it uses it) is replaced at once and the command retried
+  // once, so a restart costs no request its cache.
   redisReply* Command(const std::vector<std::string>& args);
+  // Command() without the retry; *cut is true when the connection failed
+  // (closed, reset, broken pipe) rather than timed out or answered an error.
+  redisReply* CommandOnce(const std::vector<std::string>& args, bool* cut);
   // Reads the replies of earlier SETs; false (connection dropped) on error.
-  bool ReadUnread();
-  void Drop(const std::string& why);
+  bool ReadUnread(bool* cut);
+  // Closes the connection; `backoff` delays the next connect attempt.
+  void Drop(const std::string& why, bool backoff = true);
 
   RedisConfig config_;
   redisContext* ctx_ = nullptr;
   Backoff backoff_;
   std::string last_error_;
-  int unread_ = 0;  // SET replies not read yet
+  int unread_ = 0;       // SET replies not read yet
+  bool proven_ = false;  // the connection has answered a command
 };
 
 }  // namespace mediagate

@@ -537,6 +537,23 @@ class DegradationRedisTest(MediagateTestCase):
         wait_until(cache_used_again, 15, "Redis hits to increase after the restart", 0.2)
         self.assertTrue(s.redis.call("KEYS", "mgtest*"), "nothing cached after the restart")
 
+    def test_redis_restart_costs_no_request(self):
+        """Each worker's Redis connection, cut by a Redis restart, is replaced
+        within the request that finds it cut: no request after the restart
+        counts a Redis error or goes to PostgreSQL for want of Redis (with
+        PostgreSQL down, that turned an allow into `unavailable`)."""
+        s = self.stack
+        user = self.create_user(self.new_email("restart"), "active")
+        self.settle()
+        tok = self.token_for(user)
+        s.redis.stop(signal.SIGKILL)
+        s.redis.start()
+        errors = self.metrics().get("mediagate_redis_requests_total", result="error")
+        for _ in range(4 * self.WORKERS):
+            self.assert_allowed(self.request_media(user, "ep1", token=tok), OBJECT_KEY)
+        self.assertEqual(self.metrics().get("mediagate_redis_requests_total", result="error"),
+                         errors, "a worker's first Redis command after the restart failed")
+
 
 class DegradationPostgresTest(MediagateTestCase):
     """Without PostgreSQL: warm cache decides, cold cache is `unavailable`, never allow
