@@ -6,7 +6,10 @@
 namespace mediagate {
 
 std::string FormatHttpDate(int64_t t) {
-  const time_t tt = static_cast<time_t>(t);
+  // Times from the database may be +/-infinity (saturated int64): clamp to
+  // what an HTTP date can say, 1970 to the end of year 9999.
+  constexpr int64_t kLast = 253402300799;  // 9999-12-31T23:59:59Z
+  const time_t tt = static_cast<time_t>(t < 0 ? 0 : t > kLast ? kLast : t);
   struct tm tm {};
   gmtime_r(&tt, &tm);
   char buf[64];

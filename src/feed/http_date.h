@@ -11,7 +11,8 @@
 
 namespace mediagate {
 
-// "Sun, 06 Nov 1994 08:49:37 GMT" for UNIX seconds `t` (UTC).
+// "Sun, 06 Nov 1994 08:49:37 GMT" for UNIX seconds `t` (UTC), clamped to
+// 1970-01-01 .. 9999-12-31 (times may be saturated +/-infinity).
 std::string FormatHttpDate(int64_t t);
 
 // The UNIX seconds of an IMF-fixdate; nullopt for anything else (an
