@@ -19,6 +19,14 @@ CachedRecordStore::CachedRecordStore(const RedisConfig& config, RecordStore* ori
       limiter_(limiter),
       board_(board) {}
 
+void CachedRecordStore::LogLimited(spdlog::level::level_enum level, const char* key,
+                                   const std::string& message) {
+  uint64_t held = 0;
+  if (limiter_->Allow(key, &held)) {
+    spdlog::log(level, "{} ({} similar messages suppressed)", message, held);
+  }
+}
+
 template <typename T>
 Lookup<T> CachedRecordStore::Get(InvalidationBoard::Kind kind, const std::string& id,
                                  const std::string& key, int64_t ttl,
@@ -33,13 +41,8 @@ Lookup<T> CachedRecordStore::Get(InvalidationBoard::Kind kind, const std::string
         const std::optional<std::string> opened = seal_->Open(key, value);
         if (!opened) {  // not written by mediagate for this key: refetch
           metrics_->CountRedis(Metrics::CacheResult::kUnverified);
-          uint64_t held = 0;
-          if (limiter_->Allow("redis-unverified", &held)) {
-            spdlog::warn(
-                "redis: a cached record did not verify; ignored ({} similar messages "
-                "suppressed)",
-                held);
-          }
+          LogLimited(spdlog::level::warn, "redis-unverified",
+                     "redis: a cached record did not verify; ignored");
           break;
         }
         Lookup<T> cached = decode(*opened);
@@ -56,13 +59,7 @@ Lookup<T> CachedRecordStore::Get(InvalidationBoard::Kind kind, const std::string
       case KeyValueCache::GetState::kError: {
         metrics_->CountRedis(Metrics::CacheResult::kError);
         cache_usable = false;
-        uint64_t held = 0;
-        if (limiter_->Allow("redis", &held)) {
-          spdlog::warn(
-              "redis unavailable; deciding from PostgreSQL ({} similar "
-              "messages suppressed)",
-              held);
-        }
+        LogLimited(spdlog::level::warn, "redis", "redis unavailable; deciding from PostgreSQL");
         break;
       }
     }
@@ -73,11 +70,7 @@ Lookup<T> CachedRecordStore::Get(InvalidationBoard::Kind kind, const std::string
   Lookup<T> fresh = query();
   metrics_->CountPostgres(fresh.state == LookupState::kUnavailable);
   if (fresh.state == LookupState::kUnavailable) {
-    uint64_t held = 0;
-    if (limiter_->Allow("postgres", &held)) {
-      spdlog::error("postgresql unavailable: {} ({} similar messages suppressed)", fresh.error,
-                    held);
-    }
+    LogLimited(spdlog::level::err, "postgres", "postgresql unavailable: " + fresh.error);
     return fresh;
   }
   if (cache_usable && (board_ == nullptr || board_->Current(kind, id, stamp))) {

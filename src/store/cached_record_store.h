@@ -17,6 +17,8 @@
 #ifndef MEDIAGATE_RECORD_SOURCE_H_
 #define MEDIAGATE_RECORD_SOURCE_H_
 
+#include <spdlog/common.h>
+
 #include <functional>
 #include <optional>
 #include <string>
@@ -45,6 +47,10 @@ class CachedRecordStore : public RecordStore {
   bool Ping() override { return origin_->Ping(); }
 
  private:
+  // Logs "<message> (N similar messages suppressed)" unless `key` logged
+  // within the limiter's interval.
+  void LogLimited(spdlog::level::level_enum level, const char* key, const std::string& message);
+
   template <typename T>
   Lookup<T> Get(InvalidationBoard::Kind kind, const std::string& id, const std::string& key,
                 int64_t ttl, Lookup<T> (*decode)(const std::string&),
