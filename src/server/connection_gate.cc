@@ -17,11 +17,6 @@
 namespace mediagate {
 namespace {
 
-void SetNonBlocking(int fd, bool on) {
-  const int flags = fcntl(fd, F_GETFL);
-  if (flags >= 0) fcntl(fd, F_SETFL, on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK));
-}
-
 void SetTimeout(int fd, int option, std::chrono::milliseconds bound) {
   timeval tv{};
   tv.tv_sec = static_cast<time_t>(bound.count() / 1000);
@@ -34,7 +29,8 @@ void SetTimeout(int fd, int option, std::chrono::milliseconds bound) {
 ConnectionGate::ConnectionGate(int listen_fd, Metrics* metrics, LogRateLimiter* limiter)
     : listen_fd_(listen_fd), metrics_(metrics), limiter_(limiter) {
   peek_.resize(kMaxFcgiHead + 1);
-  SetNonBlocking(listen_fd_, true);
+  const int flags = fcntl(listen_fd_, F_GETFL);
+  if (flags >= 0) fcntl(listen_fd_, F_SETFL, flags | O_NONBLOCK);
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd_ < 0) return;
   epoll_event ev{};
@@ -97,9 +93,11 @@ int ConnectionGate::Next(const sigset_t* wait_mask) {
 }
 
 void ConnectionGate::Return(int fd, bool keep) {
-  SetNonBlocking(fd, true);
   if (!keep) shutdown(fd, SHUT_WR);
   Watch(fd, keep ? Phase::kKept : Phase::kDrain, keep ? kKeepIdle : kDrain);
+  // Bytes that came while libfcgi had the connection raised no event the gate
+  // saw (it was not waiting): look now. Later bytes raise a new edge.
+  OnReadable(fd, false);
 }
 
 void ConnectionGate::Watch(int fd, Phase phase, Clock::duration bound) {
@@ -115,16 +113,18 @@ void ConnectionGate::Watch(int fd, Phase phase, Clock::duration bound) {
   }
   const auto now = Clock::now();
   conns_[fd] = Conn{phase, now + bound, now, false};
+  if (static_cast<size_t>(fd) >= registered_.size()) registered_.resize(fd + 1, false);
+  if (registered_[fd]) return;  // still in the epoll set from an earlier wait
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;  // a wake-up means new bytes
   ev.data.fd = fd;
-  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) Close(fd);
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) return Close(fd);
+  registered_[fd] = true;
 }
 
 void ConnectionGate::Close(int fd) {
-  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
   conns_.erase(fd);
-  close(fd);
+  close(fd);  // also leaves the epoll set (nothing else holds the socket)
 }
 
 void ConnectionGate::Reject(int fd, Metrics::FcgiReject why, const char* problem) {
@@ -139,44 +139,59 @@ void ConnectionGate::Reject(int fd, Metrics::FcgiReject why, const char* problem
 
 void ConnectionGate::AcceptAll() {
   for (int i = 0; i < 16; ++i) {
-    const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    // Blocking, for libfcgi; the gate itself only ever reads with MSG_DONTWAIT.
+    const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) return;  // EAGAIN: another worker took it, or nothing left
-    Watch(fd, Phase::kHead, kHeadTimeout);
+    if (static_cast<size_t>(fd) >= registered_.size()) registered_.resize(fd + 1, false);
+    registered_[fd] = false;  // a new socket: whatever had this number was closed
+    SetTimeout(fd, SO_RCVTIMEO, kIoTimeout);
+    SetTimeout(fd, SO_SNDTIMEO, kIoTimeout);
+    // nginx writes the request right after connecting: it is often here
+    // already, and then the connection never needs the epoll set.
+    const auto now = Clock::now();
+    conns_[fd] = Conn{Phase::kHead, now + kHeadTimeout, now, false};
+    if (OnReadable(fd, false) == Outcome::kWaiting) {
+      conns_.erase(fd);
+      Watch(fd, Phase::kHead, kHeadTimeout);
+    }
   }
 }
 
-void ConnectionGate::OnReadable(int fd, bool peer_closed) {
+ConnectionGate::Outcome ConnectionGate::OnReadable(int fd, bool peer_closed) {
   const auto it = conns_.find(fd);
-  if (it == conns_.end()) return;
+  if (it == conns_.end()) return Outcome::kDone;  // handed out, or closed
   if (it->second.phase == Phase::kDrain) {
     ssize_t got;
     while ((got = recv(fd, &peek_[0], peek_.size(), MSG_DONTWAIT)) > 0) {
     }
-    if (got == 0 || errno != EAGAIN) Close(fd);
-    return;
+    if (got < 0 && errno == EAGAIN) return Outcome::kWaiting;
+    Close(fd);
+    return Outcome::kDone;
   }
   const ssize_t got = recv(fd, &peek_[0], peek_.size(), MSG_PEEK | MSG_DONTWAIT);
-  if (got < 0 && errno == EAGAIN) return;
-  if (got <= 0) return Close(fd);  // closed or failed before sending a request
+  if (got < 0 && errno == EAGAIN) return Outcome::kWaiting;
+  if (got <= 0) {  // closed or failed before sending a request
+    Close(fd);
+    return Outcome::kDone;
+  }
   const FcgiHead head = CheckFcgiHead(std::string_view(peek_.data(), static_cast<size_t>(got)));
   it->second.sent = it->second.sent || head.begun;
   switch (head.state) {
     case FcgiHead::State::kInvalid:
-      return Reject(fd, Metrics::FcgiReject::kInvalid, head.problem);
+      Reject(fd, Metrics::FcgiReject::kInvalid, head.problem);
+      return Outcome::kDone;
     case FcgiHead::State::kIncomplete:
-      if (peer_closed) Reject(fd, Metrics::FcgiReject::kInvalid, "incomplete request head");
-      return;
-    case FcgiHead::State::kComplete: ready_.push_back(Hand(fd)); return;
+      if (!peer_closed) return Outcome::kWaiting;
+      Reject(fd, Metrics::FcgiReject::kInvalid, "incomplete request head");
+      return Outcome::kDone;
+    case FcgiHead::State::kComplete:
+      // To libfcgi. It stays in the epoll set (if it is there); its events
+      // are ignored until Return().
+      conns_.erase(fd);
+      ready_.push_back(fd);
+      return Outcome::kDone;
   }
-}
-
-int ConnectionGate::Hand(int fd) {
-  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
-  conns_.erase(fd);
-  SetNonBlocking(fd, false);
-  SetTimeout(fd, SO_RCVTIMEO, kIoTimeout);
-  SetTimeout(fd, SO_SNDTIMEO, kIoTimeout);
-  return fd;
+  return Outcome::kDone;
 }
 
 void ConnectionGate::ExpireDue(Clock::time_point now) {

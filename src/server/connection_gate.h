@@ -19,6 +19,7 @@
 #include <deque>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "base/rate_limiter.h"
 #include "mediagate/metrics.h"
@@ -71,6 +72,7 @@ class ConnectionGate {
 
  private:
   enum class Phase { kHead, kKept, kDrain };  // kKept: keep-conn, between requests
+  enum class Outcome { kWaiting, kDone };     // kWaiting: still needs bytes
   struct Conn {
     Phase phase;
     Clock::time_point deadline;
@@ -82,10 +84,11 @@ class ConnectionGate {
   void Close(int fd);
   void Reject(int fd, Metrics::FcgiReject why, const char* problem);
   void AcceptAll();
-  void OnReadable(int fd, bool peer_closed);
+  // Peeks at (or drains) a watched connection: hands it out, closes it, or
+  // leaves it waiting for more bytes.
+  Outcome OnReadable(int fd, bool peer_closed);
   void ExpireDue(Clock::time_point now);
   int MillisUntilNextDeadline(Clock::time_point now) const;
-  int Hand(int fd);
 
   int listen_fd_;
   bool accepting_ = true;
@@ -94,7 +97,10 @@ class ConnectionGate {
   LogRateLimiter* limiter_;
   std::map<int, Conn> conns_;
   std::deque<int> ready_;  // complete heads not handed out yet
-  std::string peek_;       // buffer for MSG_PEEK
+  // registered_[fd]: fd is in the epoll set. A socket stays there while
+  // libfcgi has it (its events are ignored), saving two epoll_ctl calls a request.
+  std::vector<bool> registered_;
+  std::string peek_;  // buffer for MSG_PEEK
 };
 
 }  // namespace mediagate

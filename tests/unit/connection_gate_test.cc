@@ -3,12 +3,14 @@
 // half-sent connection never holds up another.
 #include "server/connection_gate.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <memory>
@@ -88,6 +90,57 @@ TEST_F(ConnectionGateTest, HandsOutACompleteHeadUntouched) {
   EXPECT_EQ(got, Request());  // libfcgi reads every byte the peer sent
   close(fd);
   close(client);
+}
+
+TEST_F(ConnectionGateTest, HandsOutABlockingSocketWithIoTimeouts) {
+  const int client = Client(Request());
+  const int fd = gate_->Next(nullptr);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);  // libfcgi's reads and writes block...
+  for (int option : {SO_RCVTIMEO, SO_SNDTIMEO}) {  // ...for at most kIoTimeout
+    timeval tv{};
+    socklen_t len = sizeof(tv);
+    ASSERT_EQ(getsockopt(fd, SOL_SOCKET, option, &tv, &len), 0);
+    EXPECT_EQ(tv.tv_sec * 1000 + tv.tv_usec / 1000, ConnectionGate::kIoTimeout.count());
+  }
+  close(fd);
+  close(client);
+}
+
+TEST_F(ConnectionGateTest, AKeptConnectionsNextRequestIsHandedOutAgain) {
+  const int client = Client(Request());
+  const int fd = gate_->Next(nullptr);
+  ASSERT_GE(fd, 0);
+  std::string got(Request().size(), '\0');
+  ASSERT_EQ(read(fd, &got[0], got.size()), static_cast<ssize_t>(got.size()));
+  // The peer sends its next request while "libfcgi" still has the socket.
+  ASSERT_EQ(write(client, Request().data(), Request().size()),
+            static_cast<ssize_t>(Request().size()));
+  gate_->Return(fd, /*keep=*/true);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(gate_->Next(nullptr), fd);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(500));
+  // And once more, with the request arriving after the socket came back.
+  ASSERT_EQ(read(fd, &got[0], got.size()), static_cast<ssize_t>(got.size()));
+  gate_->Return(fd, /*keep=*/true);
+  ASSERT_EQ(write(client, Request().data(), Request().size()),
+            static_cast<ssize_t>(Request().size()));
+  EXPECT_EQ(gate_->Next(nullptr), fd);
+  close(fd);
+  close(client);
+}
+
+TEST_F(ConnectionGateTest, AReturnedConnectionIsClosedOnceThePeerHasClosed) {
+  const int client = Client(Request());
+  const int fd = gate_->Next(nullptr);
+  ASSERT_GE(fd, 0);
+  std::string got(Request().size(), '\0');
+  ASSERT_EQ(read(fd, &got[0], got.size()), static_cast<ssize_t>(got.size()));
+  close(client);  // nginx read its answer and hung up before the socket came back
+  gate_->Return(fd, /*keep=*/false);
+  errno = 0;  // drained and closed at once, not after an epoll round or kDrain
+  EXPECT_EQ(fcntl(fd, F_GETFD), -1);
+  EXPECT_EQ(errno, EBADF);
 }
 
 TEST_F(ConnectionGateTest, ClosesAndCountsAnInvalidHead) {
