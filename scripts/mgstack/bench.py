@@ -11,6 +11,7 @@ import concurrent.futures
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -172,6 +173,34 @@ def wrk(url, connections, duration, threads=None, script=None, script_args=()):
             "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
             "p50_ms": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
             "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))}
+
+
+def cpu_seconds(procs):
+    """CPU seconds (user + system) used so far by every process that `procs`
+    started and their descendants (nginx and mediagate workers, PostgreSQL
+    backends...), plus this process's waited-for children (wrk, fcgi_load).
+    Differences between two calls are what a phase cost, whatever else the
+    machine was running."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats = {}  # pid -> (ppid, user + system ticks)
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # exited meanwhile
+            stats[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    tree = {pid for pid in procs.pids() if pid in stats}
+    grown = True
+    while grown:
+        grown = False
+        for pid, (ppid, _) in stats.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grown = True
+    own = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return sum(stats[pid][1] for pid in tree) / tick + own.ru_utime + own.ru_stime
 
 
 def vm_rss_kib(pid, field="VmRSS"):

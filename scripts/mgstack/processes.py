@@ -194,6 +194,10 @@ class Processes:
         except FileNotFoundError:
             return []
 
+    def pids(self):
+        """The pids of the recorded processes still running."""
+        return [pid for pid in (self.pid(name) for name in self.names()) if pid]
+
     @classmethod
     def _reap(cls, pid):
         proc = cls._popens.get(pid)
