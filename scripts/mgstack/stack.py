@@ -223,6 +223,7 @@ class Stack:
             "mediagate-http.conf": self._snippet("mediagate-http.conf", [
                 # nginx creates the auth micro-cache's dir itself (0700, www-data)
                 ("/run/nginx-mediagate-auth", self.nginx.auth_cache),
+                ("unix:/run/mediagate/mediagate.sock", f"unix:{self.mediagate.sock}"),
                 ("/var/cache/nginx/mediagate", os.path.join(self.nginx.prefix, "cache")),
                 # the one storage origin that redirects may point at
                 ('"~^https://([a-z0-9-]+\\.)?s3\\.eu-central-1\\.amazonaws\\.com/"',
