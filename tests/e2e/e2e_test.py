@@ -32,6 +32,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -491,6 +492,37 @@ class S3E2ETest(E2EBase, unittest.TestCase):
 
 class LocalE2ETest(E2EBase, unittest.TestCase):
     BACKEND = "local"
+
+    def test_kept_connections_cost_no_request_when_workers_go(self):
+        """nginx keeps its FastCGI connections to mediagate (upstream
+        mediagate_fastcgi). When the workers holding them go (a SIGHUP reload
+        drains and closes them; a restart), nginx finds them closed and
+        retries on a new connection: every request still gets its allow, none
+        a 503."""
+        user = self.new_user()
+        settle()
+        rnd = iter(range(10**6))
+
+        def all_allowed(what):
+            for _ in range(12):  # a new name each: a new micro-cache entry, a decision
+                path = self.stack.premium_path(user, "episode-2", f"k{next(rnd)}.mp3")
+                self.assertEqual(self.request(path).status, 200, what)
+
+        def replaced(old):
+            # Promptly: a worker that is told to stop closes its idle kept
+            # connections at once instead of waiting for nginx to drop them.
+            mg.wait_until(lambda: not set(old) & set(self.stack.mediagate.worker_pids())
+                          and len(self.stack.mediagate.worker_pids()) == len(old), 3,
+                          f"workers {old} replaced", 0.05)
+
+        all_allowed("before")  # nginx now holds idle connections to both workers
+        old = self.stack.mediagate.worker_pids()
+        self.stack.mediagate.signal(signal.SIGHUP)
+        replaced(old)
+        all_allowed("after a reload closed the kept connections")
+        self.stack.mediagate.stop()  # a restart, as on a package upgrade
+        self.stack.start_mediagate()
+        all_allowed("after a restart")
 
 
 def main():
