@@ -25,7 +25,7 @@ h2 { font-size: 1.15rem; margin: 1.8rem 0 0.6rem; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; margin-top: 1rem; }
 .card { background: var(--card); border-radius: 10px; padding: 12px 16px; min-width: 140px; }
 .card .figure { display: block; font-size: 1.9rem; font-weight: 650; }
-.chart { width: 100%; height: auto; display: block; color: var(--fg); }
+.chart { width: 100%; min-width: 600px; height: auto; display: block; color: var(--fg); }
 .chart .grid { stroke: var(--line); stroke-width: 1; }
 .chart .axis { stroke: currentColor; stroke-width: 1; }
 .chart text { fill: currentColor; font-size: 11px; }
@@ -84,8 +84,8 @@ std::string CountTable(const char* heading, const char* hook,
 
 std::string ChartSection(const AudienceSummary& s) {
   const std::vector<ChartSeries> series = ChartSeriesOf(s);
-  std::string out = "<section><h2>Downloads per day</h2>\n" + DownloadsChartSvg(s, series) +
-                    "\n<ul class=\"legend\">\n";
+  std::string out = "<section><h2>Downloads per day</h2>\n<div class=\"scroll\">" +
+                    DownloadsChartSvg(s, series) + "</div>\n<ul class=\"legend\">\n";
   for (const ChartSeries& c : series) {
     out += std::string("<li><span class=\"swatch\" style=\"background:") + c.color +
            "\"></span>" + Esc(c.label) + "</li>\n";

@@ -89,6 +89,10 @@ Result<AudienceFacts> QueryAudience(const DatabaseConfig& config, const ReportPe
     AudienceFacts facts = Read(tx, period);
     tx.commit();
     return facts;
+  } catch (const pqxx::undefined_table& e) {
+    std::string what = e.what();
+    return Status::Unavailable("PostgreSQL: " + FirstLineOf(what) +
+                               " (run `mediagate migrate --config FILE` first)");
   } catch (const std::exception& e) {
     std::string what = e.what();
     return Status::Unavailable("PostgreSQL: " + FirstLineOf(what));

@@ -301,6 +301,19 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(r.stderr.strip(),
                          f"mediagate: cannot write {out}: No such file or directory")
 
+    def test_unmigrated_database_says_what_to_do(self):
+        self.pg.psql("DROP DATABASE IF EXISTS unmigrated; CREATE DATABASE unmigrated",
+                     database="postgres")
+        bad = f"{self.tmp}/unmigrated.toml"
+        with open(self.config) as fh:
+            mg.write_file(bad, fh.read().replace("dbname=mediagate", "dbname=unmigrated"), 0o600)
+        r = subprocess.run([STACK_SETTINGS["binary"], "report", "--config", bad, "--out",
+                            f"{self.tmp}/never.html"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertIn('relation "mediagate_downloads_daily" does not exist', r.stderr)
+        self.assertIn("run `mediagate migrate --config FILE` first", r.stderr)
+        self.assertFalse(os.path.exists(f"{self.tmp}/never.html"))
+
     def test_database_down_is_a_failure_not_a_crash(self):
         bad = f"{self.tmp}/bad.toml"
         with open(self.config) as fh:
