@@ -193,8 +193,8 @@ class ReportTest(unittest.TestCase):
             "flags": {int(i): {"user_ref": r, "networks": n, "user_agents": u, "action": a,
                                "flagged_at": at}
                       for i, r, n, u, a, at in self.sql(
-                          "SELECT id, user_ref, networks, user_agents, action, "
-                          "to_char(flagged_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+                          "SELECT id, user_ref, networks, user_agents, action, to_char("
+                          "flagged_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
                           "FROM mediagate_sharing_flags WHERE cleared_at IS NULL")},
         }
 
@@ -230,6 +230,10 @@ class ReportTest(unittest.TestCase):
         doc = json.loads(self.cli("stats", "--format", "json", "--days", "14").stdout)
         self.assertEqual((doc["from"], doc["to"]), (str(FIRST), str(TODAY)))
         self.assertEqual(doc["total"], self.expected()["total"])
+        text = self.cli("stats", "--days", "14").stdout   # the default format
+        self.assertTrue(text.startswith(f"Downloads {FIRST} to {TODAY}: {doc['total']}\n"), text)
+        self.assertIn("Pilot: how it started (ep-pilot)", text)
+        self.assertIn("Open sharing flags: 2\n", text)
 
     def test_bad_period_is_a_usage_error(self):
         r = self.cli("stats", "--from", "2026-02-30", "--to", "2026-03-01", check=False)
