@@ -9,9 +9,11 @@ pgbouncer's test/utils.py does for its tests.
   storage_standin   StorageStandIn, a storage that misbehaves on purpose (tests/e2e)
   demo         scripts/demo's data and report     __main__  python3 -m mgstack ...
   bench        the responder benches' stack       testing   unittest helpers (log checks)
+  chromium     headless Chromium: a page's DOM and screenshot (tests/e2e/report_test.py)
 
 Import it with scripts/ on sys.path. Only Debian's Python packages are used.
 """
+from .chromium import Chromium  # noqa: F401
 from .clients import (FcgiError, Metrics, Response, b64_email, fcgi, header, http,  # noqa: F401
                       http_bytes, http_raw, media_path, s3_quote)
 from .mediagate import Mediagate, deep_merge, to_toml  # noqa: F401

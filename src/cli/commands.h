@@ -21,6 +21,9 @@ void AddMigrateCommand(CLI::App& app, Action* action);
 void AddInvalidateCommand(CLI::App& app, Action* action);
 void AddTriggersCommand(CLI::App& app, Action* action);
 void AddLinksCommand(CLI::App& app, Action* action);
+// REPORT (issue 12): src/cli/cmd_stats.cc, cmd_report.cc.
+void AddStatsCommand(CLI::App& app, Action* action);
+void AddReportCommand(CLI::App& app, Action* action);
 
 }  // namespace mediagate::cli
 

@@ -73,6 +73,15 @@ class CliUsageTest(unittest.TestCase):
              "excludes"),
             (("invalidate", "--config", self.good, "--user", "a@b", "--show", "s"), "excludes"),
             (("invalidate", "--config", self.good), "--show"),
+            (("stats",), "--config"),
+            (("stats", "--config", self.good, "--format", "xml"), "xml"),
+            (("stats", "--config", self.good, "--days", "0"), "--days 0: must be 1 to 3660"),
+            (("stats", "--config", self.good, "--from", "2026-01-01"), "--from and --to"),
+            (("stats", "--config", self.good, "--from", "2026-01-02", "--to", "2026-01-01"),
+             "after --to"),
+            (("report", "--config", self.good), "--out"),
+            (("report", "--config", self.good, "--out", "r.html", "--days", "3", "--from",
+              "2026-01-01", "--to", "2026-01-02"), "excludes"),
         ]
         for args, needle in cases:
             with self.subTest(args=args):

@@ -438,6 +438,7 @@ def check_installed_files():
                  "/etc/nginx/snippets/mediagate-storage.conf",
                  "/etc/nginx/snippets/mediagate-local.conf",
                  "/usr/share/mediagate/sql/001_init.sql",
+                 "/usr/share/mediagate/grafana/mediagate-dashboard.json",
                  "/usr/share/doc/mediagate/examples/mediagate.toml",
                  "/usr/share/doc/mediagate/examples/django-seed.toml",
                  "/usr/share/man/man8/mediagate.8.gz", UNIT):
