@@ -73,6 +73,13 @@ class CliUsageTest(unittest.TestCase):
              "excludes"),
             (("invalidate", "--config", self.good, "--user", "a@b", "--show", "s"), "excludes"),
             (("invalidate", "--config", self.good), "--show"),
+            (("sharing",), "--config"),
+            (("sharing", "--config", self.good, "--format", "xml"), "--format"),
+            (("sharing", "--config", self.good, "--clear", "0"), "--clear"),
+            (("sharing", "--config", self.good, "--clear", "x"), "--clear"),
+            (("sharing", "--config", self.good, "--clear", "1", "--clear-user", "a@b"),
+             "excludes"),
+            (("sharing", "--config", self.good, "--clear", "1", "--all"), "excludes"),
         ]
         for args, needle in cases:
             with self.subTest(args=args):
@@ -105,6 +112,10 @@ class CliUsageTest(unittest.TestCase):
              "[feed]\ncache_seconds = -1\n", "feed.cache_seconds"),
             (f"[token]\nsecret_file = \"{self.secret}\"\n[storage]\nbackend = \"local\"\n"
              "[database]\nshow_query = \"SELECT 1\"\n", "database.show_query"),
+            (f"[token]\nsecret_file = \"{self.secret}\"\n[storage]\nbackend = \"local\"\n"
+             "[sharing]\naction = \"ban\"\n", "sharing.action"),
+            (f"[token]\nsecret_file = \"{self.secret}\"\n[storage]\nbackend = \"local\"\n"
+             "[sharing]\nrotate_query = \"UPDATE u SET g = 1\"\n", "sharing.rotate_query"),
             (f"[token]\nsecret_file = \"{self.secret}\"\n[storage]\nbackend = \"local\"\n"
              "[feed]\npublic_media_prefix = \"/premium_media/pub\"\n",
              "feed.public_media_prefix: must not overlap url.prefix"),
