@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "audience/network_prefix.h"
+#include "decide/user_ref.h"
 
 namespace mediagate {
 
@@ -62,7 +63,7 @@ void SharingDetector::Sweep(int64_t cutoff_ms) {
 }
 
 void SharingDetector::Observe(const DownloadEvent& event) {
-  if (event.user_ref.size() < 2 || event.user_ref[0] != 'u') return;
+  if (!IsUserRef(event.user_ref)) return;
   now_ms_ = std::max(now_ms_, event.time_ms);
   const int64_t cutoff_ms = now_ms_ - window_ms_;
   if (event.time_ms <= cutoff_ms) return;

@@ -2,8 +2,8 @@
 // networks or user agents within a rolling window than [sharing] allows.
 //
 // A DownloadSink over the download log. What counts: every event whose
-// user_ref is a subscriber's ("u..."); "public" and "" (a request mediagate
-// did not allow) are ignored. HEADs and `bytes=0-1` probes count too: only a
+// user_ref is a subscriber's ("u" + 15 hex digits, decide/user_ref.h);
+// "public", "" (a request mediagate did not allow) and "unknown" are ignored. HEADs and `bytes=0-1` probes count too: only a
 // request with a valid token gets a user_ref, and a probe from a network
 // proves the link reached it (whoever shares a link also GETs with it).
 // Per subscriber it keeps the distinct networks (network_prefix.h: /24 IPv4,

@@ -24,4 +24,12 @@ std::string UserRefKey::Ref(const std::string& email) const {
   return "u" + HexEncode(mac).substr(0, 15);
 }
 
+bool IsUserRef(std::string_view ref) {
+  if (ref.size() != 16 || ref[0] != 'u') return false;
+  for (char c : ref.substr(1)) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 }  // namespace mediagate

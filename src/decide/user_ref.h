@@ -12,6 +12,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "mediagate/secret.h"
 
@@ -34,6 +35,10 @@ class UserRefKey {
  private:
   std::unique_ptr<HmacKey> key_;  // null if OpenSSL failed
 };
+
+// True when `ref` has the shape Ref() gives a subscriber: "u" and 15
+// lowercase hex digits (not "unknown", "public" or "").
+bool IsUserRef(std::string_view ref);
 
 }  // namespace mediagate
 

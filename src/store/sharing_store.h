@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <pqxx/connection>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -23,10 +24,6 @@
 #include "decide/user_ref.h"
 #include "mediagate/config.h"
 #include "mediagate/result.h"
-
-namespace pqxx {
-class connection;
-}
 
 namespace mediagate {
 

@@ -384,6 +384,7 @@ class PushedChangesTest(MediagateTestCase):
         r = subprocess.run([tool, self.sharing_config(action), user_ref, str(networks),
                             str(user_agents)], capture_output=True, text=True, timeout=30)
         self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("@", r.stderr, "the store logs the reference, never the email")
         return r.stdout.strip()
 
     def sharing(self, *args, check=True):

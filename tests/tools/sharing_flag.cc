@@ -4,18 +4,23 @@
 //
 //   sharing_flag CONFIG USER_REF NETWORKS USER_AGENTS
 //
-// Prints "recorded" or "already_open" and exits 0; exits 4 with the error on
+// Prints "recorded" or "already_open" and exits 0 (the store's log lines go
+// to stderr); exits 4 with the error on
 // stderr when the store fails, 2 on bad arguments, 3 on a bad config.
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
 #include <string>
 
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include "mediagate/config.h"
 #include "store/sharing_store.h"
 
 int main(int argc, char** argv) {
   using namespace mediagate;
+  spdlog::set_default_logger(spdlog::stderr_logger_st("sharing_flag"));  // stdout: the outcome
   if (argc != 5) {
     std::cerr << "usage: sharing_flag CONFIG USER_REF NETWORKS USER_AGENTS\n";
     return 2;

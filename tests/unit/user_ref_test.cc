@@ -23,6 +23,15 @@ TEST(UserRefKeyTest, IsUAnd15HexDigitsStablePerEmailAndSecret) {
   EXPECT_NE(UserRefKey(Secret("secret two", "t")).Ref("alice@example.com"), ref);
 }
 
+TEST(UserRefKeyTest, IsUserRefAcceptsOnlyTheShapeOfARef) {
+  EXPECT_TRUE(IsUserRef(UserRefKey(Secret("s", "t")).Ref("a@b")));
+  EXPECT_TRUE(IsUserRef("u0123456789abcde"));
+  for (const char* bad : {"", "u", "public", "unknown", "u0123456789abcd", "u0123456789abcdef",
+                          "u0123456789ABCDE", "x0123456789abcde", "u0123456789abcdg"}) {
+    EXPECT_FALSE(IsUserRef(bad)) << bad;
+  }
+}
+
 TEST(UserRefKeyTest, IsTheDecidersUserRef) {
   Config config;
   config.token.secret = Secret("s", "t");
