@@ -3,13 +3,12 @@
 //
 // A DownloadSink over the download log. What counts: every event whose
 // user_ref is a subscriber's ("u" + 15 hex digits, decide/user_ref.h);
-// "public", "" (a request mediagate did not allow) and "unknown" are ignored. HEADs and `bytes=0-1` probes count too: only a
-// request with a valid token gets a user_ref, and a probe from a network
-// proves the link reached it (whoever shares a link also GETs with it).
-// Per subscriber it keeps the distinct networks (network_prefix.h: /24 IPv4,
-// /64 IPv6) and user agents seen in the last window_seconds of event time
-// (the log's clock, not the wall clock: replaying an old log gives the same
-// flags).
+// "public", "" (a request mediagate did not allow) and "unknown" are ignored. HEADs and
+// `bytes=0-1` probes count too: only a request with a valid token gets a user_ref, and a probe
+// from a network proves the link reached it (whoever shares a link also GETs with it). Per
+// subscriber it keeps the distinct networks (network_prefix.h: /24 IPv4, /64 IPv6) and user
+// agents seen in the last window_seconds of event time (the log's clock, not the wall clock:
+// replaying an old log gives the same flags).
 //
 // The flag rule: when, after an event, the networks exceed max_networks or
 // the user agents exceed max_user_agents and the subscriber is not already

@@ -1,11 +1,10 @@
 // mediagate sharing: the subscribers sharing detection flagged, and clearing
 // them (a cleared suspension takes effect on every worker within a second,
 // through the trigger of sql/005). Emails are printed on stdout only.
-#include <nlohmann/json.hpp>
-
 #include <ctime>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
@@ -52,8 +51,8 @@ void PrintJson(const std::vector<SharingFlagRow>& rows) {
                    {"networks", f.networks},
                    {"user_agents", f.user_agents},
                    {"action", f.action},
-                   {"cleared_at", f.cleared_at ? nlohmann::json(IsoTime(*f.cleared_at))
-                                               : nlohmann::json()}});
+                   {"cleared_at",
+                    f.cleared_at ? nlohmann::json(IsoTime(*f.cleared_at)) : nlohmann::json()}});
   }
   // Emails are not guaranteed UTF-8: replace rather than throw.
   std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
@@ -89,11 +88,13 @@ void AddSharingCommand(CLI::App& app, Action* action) {
   auto* all = sharing->add_flag("--all", opts->all, "Also list cleared flags");
   auto* format = sharing->add_option("--format", opts->format, "Output: text (default) or json")
                      ->check(CLI::IsMember({"text", "json"}));
-  auto* clear = sharing->add_option("--clear", opts->clear_id,
-                                    "Clear the open flag ID and lift its suspension")
+  auto* clear = sharing
+                    ->add_option("--clear", opts->clear_id,
+                                 "Clear the open flag ID and lift its suspension")
                     ->check(CLI::PositiveNumber);
-  auto* clear_user = sharing->add_option(
-      "--clear-user", opts->clear_user, "Clear every open flag of EMAIL and lift its suspension");
+  auto* clear_user =
+      sharing->add_option("--clear-user", opts->clear_user,
+                          "Clear every open flag of EMAIL and lift its suspension");
   for (auto* c : {clear, clear_user}) {
     c->excludes(all);
     c->excludes(format);

@@ -61,10 +61,11 @@ Status SharingStore::Transact(const char* what, Body body) {
     return s;
   } catch (const pqxx::broken_connection& e) {
     conn_.reset();
-    return Status::Unavailable(std::string(what) + ": connection lost: " + FirstLineOf(e.what()));
+    return Status::Unavailable(std::string(what) +
+                               ": connection lost: " + FirstLineOf(e.what()));
   } catch (const std::exception& e) {
-    return Status::Internal(std::string(what) + " failed (rolled back): " +
-                            FirstLineOf(e.what()));
+    return Status::Internal(std::string(what) +
+                            " failed (rolled back): " + FirstLineOf(e.what()));
   }
 }
 
@@ -108,14 +109,16 @@ Result<FlagOutcome> SharingStore::Flag(const SharingFlag& flag) {
     }
     tx.exec_params(
         "INSERT INTO mediagate_sharing_flags (user_ref, email, flagged_at, networks, "
-        "user_agents, action) VALUES ($1, NULLIF($2, ''), to_timestamp($3::double precision / 1000), $4, "
+        "user_agents, action) VALUES ($1, NULLIF($2, ''), to_timestamp($3::double precision / "
+        "1000), $4, "
         "$5, $6)",
         flag.user_ref, email, flag.time_ms, flag.networks, flag.user_agents, action);
     if (action == "rotate") {
       tx.exec_params(sharing_.rotate_query, email);
     } else if (action == "suspend") {
       tx.exec_params(
-          "INSERT INTO mediagate_suspensions (email) VALUES ($1) ON CONFLICT (email) DO NOTHING",
+          "INSERT INTO mediagate_suspensions (email) VALUES ($1) ON CONFLICT (email) DO "
+          "NOTHING",
           email);
     }
     return Status::Ok();

@@ -31,11 +31,11 @@ namespace mediagate {
 struct SharingFlagRow {
   int64_t id = 0;
   std::string user_ref;
-  std::string email;  // "" when the reference was not resolved
+  std::string email;       // "" when the reference was not resolved
   int64_t flagged_at = 0;  // UNIX seconds
   int64_t networks = 0;
   int64_t user_agents = 0;
-  std::string action;  // what was done: "log", "rotate" or "suspend"
+  std::string action;                 // what was done: "log", "rotate" or "suspend"
   std::optional<int64_t> cleared_at;  // UNIX seconds; nullopt while open
 };
 

@@ -114,7 +114,8 @@ class SharingTest(StackTestCase, unittest.TestCase):
             if resp.status == status:
                 break
             elapsed = time.monotonic() - start
-            self.assertLess(elapsed, BOUND + 2, f"{what}: still {resp.status} after {elapsed:.2f} s")
+            self.assertLess(elapsed, BOUND + 2,
+                            f"{what}: still {resp.status} after {elapsed:.2f} s")
             time.sleep(0.05)
         self.assertLessEqual(time.monotonic() - start, BOUND + MICRO_CACHE, what)
         for _ in range(4):  # both workers agree

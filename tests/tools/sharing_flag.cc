@@ -7,13 +7,13 @@
 // Prints "recorded" or "already_open" and exits 0 (the store's log lines go
 // to stderr); exits 4 with the error on
 // stderr when the store fails, 2 on bad arguments, 3 on a bad config.
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
 #include <string>
-
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "mediagate/config.h"
 #include "store/sharing_store.h"

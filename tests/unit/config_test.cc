@@ -156,7 +156,8 @@ TEST_F(ConfigTest, SharingSection) {
   EXPECT_EQ(defaults->sharing.action, "log");
   EXPECT_EQ(defaults->sharing.users_query, "SELECT email FROM mediagate_users");
   EXPECT_THAT(defaults->sharing.rotate_query, HasSubstr("link_generation + 1"));
-  auto config = Load(TokenSection() + kLocal + "[sharing]\naction = \"rotate\"\nmax_networks = 3\n");
+  auto config =
+      Load(TokenSection() + kLocal + "[sharing]\naction = \"rotate\"\nmax_networks = 3\n");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_EQ(config->sharing.action, "rotate");
   EXPECT_EQ(config->sharing.max_networks, 3);

@@ -49,7 +49,8 @@ class SharingDetectorTest : public ::testing::Test {
 
   // Requests from `n` distinct /24s 10.0.<i>.1, one a minute from `start`.
   void FromNetworks(int n, int64_t start, const std::string& ref = kRef) {
-    for (int i = 0; i < n; ++i) See("10.0." + std::to_string(i) + ".1", start + i * 60000, "App/1", ref);
+    for (int i = 0; i < n; ++i)
+      See("10.0." + std::to_string(i) + ".1", start + i * 60000, "App/1", ref);
   }
 
   SharingConfig config_;
