@@ -32,6 +32,7 @@
 #include <functional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "audience/download_sink.h"
 #include "mediagate/config.h"
@@ -52,6 +53,9 @@ class SharingDetector : public DownloadSink {
 
   // Uses config.max_networks, max_user_agents and window_seconds.
   SharingDetector(const SharingConfig& config, FlagCallback on_flag);
+  // The same with config.sharing (what `mediagate ingest` has).
+  SharingDetector(const Config& config, FlagCallback on_flag)
+      : SharingDetector(config.sharing, std::move(on_flag)) {}
 
   void Observe(const DownloadEvent& event) override;
 

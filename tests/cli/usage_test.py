@@ -126,6 +126,15 @@ class CliUsageTest(unittest.TestCase):
                 r = self.run_cli("check-config", "--config", path)
                 self.assert_one_line_error(r, 3, path, key)
 
+    def test_sharing_without_database_fails_with_one_line(self):
+        path = self.write("nodb.toml", f'[token]\nsecret_file = "{self.secret}"\n'
+                          '[storage]\nbackend = "local"\n[database]\n'
+                          'url = "postgresql:///x?host=/nonexistent"\n')
+        for args in ((), ("--format", "json"), ("--clear", "7"), ("--clear-user", "a@b")):
+            with self.subTest(args=args):
+                r = self.run_cli("sharing", "--config", path, *args)
+                self.assert_one_line_error(r, 4, "PostgreSQL")
+
     def test_links_needs_public_base(self):
         r = self.run_cli("links", "--config", self.good, "--user", "a@example.com")
         self.assert_one_line_error(r, 3, self.good, "url.public_base")

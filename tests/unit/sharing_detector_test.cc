@@ -69,6 +69,40 @@ TEST_F(SharingDetectorTest, AtTheThresholdNoFlagOneMoreFlags) {
   EXPECT_EQ(flags_[0].time_ms, kT0 + kHour);
 }
 
+// Whoever shares a link also GETs with it, and a probe proves the link got
+// there: HEADs and bytes=0-1 probes count like any allowed request.
+TEST_F(SharingDetectorTest, HeadsAndProbesCount) {
+  FromNetworks(3, kT0);
+  DownloadEvent probe;
+  probe.time_ms = kT0 + 1000;
+  probe.client = "2001:db8::1";
+  probe.user_agent = "App/1";
+  probe.method = "HEAD";
+  probe.status = 206;
+  probe.range = "bytes=0-1";
+  probe.bytes_sent = 0;
+  probe.file_id = "ep1";
+  probe.user_ref = kRef;
+  Detector().Observe(probe);
+  ASSERT_EQ(flags_.size(), 1u);
+  EXPECT_EQ(flags_[0].networks, 4);
+}
+
+TEST_F(SharingDetectorTest, BuiltFromTheWholeConfig) {
+  Config config;
+  config.sharing = config_;
+  std::vector<SharingFlag> flags;
+  SharingDetector detector(config, [&flags](const SharingFlag& f) { flags.push_back(f); });
+  DownloadEvent e;
+  e.user_ref = kRef;
+  for (int i = 0; i < 4; ++i) {
+    e.time_ms = kT0 + i;
+    e.client = "10.0." + std::to_string(i) + ".1";
+    detector.Observe(e);
+  }
+  EXPECT_EQ(flags.size(), 1u);
+}
+
 TEST_F(SharingDetectorTest, AddressesInOneSlash24AreOneNetwork) {
   for (int i = 1; i < 200; ++i) See("192.0.2." + std::to_string(i), kT0 + i);
   See("198.51.100.1", kT0 + 1000);
