@@ -29,3 +29,45 @@ CREATE TABLE mediagate_suspensions (
   reason text        NOT NULL DEFAULT 'shared' CHECK (reason IN ('shared')),
   since  timestamptz NOT NULL DEFAULT now()
 );
+
+-- Every committed change of a suspension sends NOTIFY mediagate_changes,
+-- 'user <email>', so every worker drops that subscriber's cached record and
+-- the suspension (or its clearing) takes effect within a second: the same SQL
+-- as `mediagate triggers` prints for [notify] user_triggers =
+-- ["mediagate_suspensions: r.email"] (a unit test keeps them equal).
+
+CREATE OR REPLACE FUNCTION mediagate_notify_user_mediagate_suspensions() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  r record;
+  k text;
+  p text;
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    PERFORM pg_notify('mediagate_changes', 'all');
+    RETURN NULL;
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    r := OLD;
+    k := (r.email)::text;
+    IF k IS NOT NULL THEN
+      p := 'user ' || k;
+      PERFORM pg_notify('mediagate_changes', CASE WHEN octet_length(p) < 7900 THEN p ELSE 'all' END);
+    END IF;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    r := NEW;
+    k := (r.email)::text;
+    IF k IS NOT NULL THEN
+      p := 'user ' || k;
+      PERFORM pg_notify('mediagate_changes', CASE WHEN octet_length(p) < 7900 THEN p ELSE 'all' END);
+    END IF;
+  END IF;
+  RETURN NULL;
+END
+$$;
+DROP TRIGGER IF EXISTS mediagate_notify_user ON mediagate_suspensions;
+CREATE TRIGGER mediagate_notify_user AFTER INSERT OR UPDATE OR DELETE ON mediagate_suspensions
+  FOR EACH ROW EXECUTE FUNCTION mediagate_notify_user_mediagate_suspensions();
+DROP TRIGGER IF EXISTS mediagate_notify_user_truncate ON mediagate_suspensions;
+CREATE TRIGGER mediagate_notify_user_truncate AFTER TRUNCATE ON mediagate_suspensions
+  FOR EACH STATEMENT EXECUTE FUNCTION mediagate_notify_user_mediagate_suspensions();

@@ -121,14 +121,16 @@ struct DatabaseConfig {
   // MEDIAGATE_DATABASE_PASSWORD. Default "" (none, e.g. peer auth).
   std::string password_file;
   // Returns one row for $1 = the decoded email: a column for every field of
-  // token.hash_value, "status", and optionally "paid_until" (UNIX seconds,
-  // integer or numeric, "Infinity" and "-Infinity" included, or NULL).
-  // Default: the built-in schema (sql/001_init.sql).
+  // token.hash_value, "status", optionally "paid_until" (UNIX seconds,
+  // integer or numeric, "Infinity" and "-Infinity" included, or NULL) and
+  // optionally "suspended" (boolean: suspended for sharing; absent or NULL:
+  // never suspended). Default: the built-in schema (sql/001_init.sql, 005).
   std::string user_query =
       "SELECT u.id::text AS id, u.uuid::text AS uuid, "
       "u.link_generation::text AS link_generation, "
       "COALESCE(s.status, 'none') AS status, "
-      "EXTRACT(EPOCH FROM s.current_period_end) AS paid_until "
+      "EXTRACT(EPOCH FROM s.current_period_end) AS paid_until, "
+      "EXISTS (SELECT 1 FROM mediagate_suspensions x WHERE x.email = u.email) AS suspended "
       "FROM mediagate_users u "
       "LEFT JOIN mediagate_subscriptions s ON s.user_id = u.id "
       "WHERE u.email = $1";
@@ -240,6 +242,33 @@ struct NotifyConfig {
   std::vector<std::string> show_triggers;
 };
 
+// [sharing]: sharing detection over the download log (`mediagate ingest`,
+// src/audience/sharing_detector.h) and what to do about a flagged subscriber.
+struct SharingConfig {
+  // Distinct networks (/24 IPv4, /64 IPv6) one subscriber's links may be
+  // used from within window_seconds; one more flags them. Default 10: a
+  // phone on mobile data (carrier NAT moves between /24s during a day), home,
+  // work and a few cafes or a travel day stay below it; a link posted in a
+  // forum or chat group passes it within hours.
+  int64_t max_networks = 10;
+  // Distinct user agents within window_seconds; one more flags. Default 8 (a
+  // household's phone, tablet, desktop and smart-speaker apps, and browsers).
+  int64_t max_user_agents = 8;
+  // The rolling window, in seconds of the log's event time. Default 86400.
+  int64_t window_seconds = 86400;
+  // "log" (a flag row, a log line), "rotate" (also run rotate_query: the
+  // subscriber's links and feeds change) or "suspend" (also every decision
+  // for them is `shared`, 403, until cleared). Default "log".
+  std::string action = "log";
+  // Returns the subscribers' emails (first column), searched when resolving a
+  // user reference back to an email. Default: the built-in schema's users.
+  std::string users_query = "SELECT email FROM mediagate_users";
+  // Run with $1 = the email for action "rotate": changes what the token
+  // template hashes. Default: bump the built-in schema's link_generation.
+  std::string rotate_query =
+      "UPDATE mediagate_users SET link_generation = link_generation + 1 WHERE email = $1";
+};
+
 // [log]
 struct LogConfig {
   // "trace", "debug", "info", "warn", "error", "off". Default "info".
@@ -260,6 +289,7 @@ struct Config {
   ServerConfig server;
   NotifyConfig notify;
   FeedConfig feed;
+  SharingConfig sharing;
   LogConfig log;
   // Non-fatal findings, e.g. a secret file readable by other users.
   std::vector<std::string> warnings;

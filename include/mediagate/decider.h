@@ -1,6 +1,6 @@
 // Decider: the pure decision for one auth_request subrequest.
 //
-//   method -> parse URI -> user -> token -> entitlement -> file -> upstream
+//   method -> parse URI -> user -> token -> suspension -> entitlement -> file -> upstream
 //
 // A public episode's link (<feed.public_media_prefix>/<file id>/<name>)
 // skips the user steps and is allowed only for a file public at that time.
@@ -25,7 +25,7 @@
 
 namespace mediagate {
 
-class HmacKey;
+class UserRefKey;
 
 struct AuthRequest {
   std::string_view uri;     // REQUEST_URI: the client's original URI
@@ -35,7 +35,8 @@ struct AuthRequest {
 // A subscriber's token and entitlement, checked as for a premium link.
 struct SubscriberCheck {
   // kAllow (token valid, entitled), kInactive (token valid, not entitled),
-  // kBadToken, kUnknownUser or kUnavailable.
+  // kShared (token valid, suspended for sharing), kBadToken, kUnknownUser or
+  // kUnavailable.
   Reason reason = Reason::kUnavailable;
   std::string detail;    // internal reason for logs
   std::string user_ref;  // opaque, non-reversible user reference
@@ -64,7 +65,6 @@ class Decider {
  private:
   Decider(const Config& config, TokenGenerator tokens, Upstream* upstream, RecordStore* records,
           Clock* clock);
-  std::string UserRef(const std::string& email) const;
   // <feed.public_media_prefix>/<file id>/<name>: allowed for anyone once the
   // file's public_at has come, else not_found.
   Decision DecidePublic(std::string_view uri);
@@ -76,9 +76,9 @@ class Decider {
   std::string public_media_prefix_;  // with a trailing '/'
   EntitlementConfig entitlement_;
   TokenGenerator tokens_;
-  std::unique_ptr<HmacKey> user_ref_key_;  // null if OpenSSL failed
   Upstream* upstream_;
   RecordStore* records_;
+  std::unique_ptr<UserRefKey> user_refs_;  // X-Mediagate-User
   Clock* clock_;
 };
 

@@ -19,11 +19,12 @@ enum class Reason {
   kNotFound,     // no such file
   kMethod,       // not GET or HEAD
   kUnavailable,  // a backend could not answer; retry later
+  kShared,       // the subscriber is suspended for sharing links ([sharing])
 };
-constexpr int kReasonCount = 8;
+constexpr int kReasonCount = 9;
 
 // "allow", "bad_request", "bad_token", "unknown_user", "inactive",
-// "not_found", "method" or "unavailable".
+// "not_found", "method", "unavailable" or "shared".
 const char* ReasonName(Reason reason);
 
 struct Decision {

@@ -21,6 +21,9 @@ struct UserRecord {
   std::string status;
   // End of the paid period in UNIX seconds, when known.
   std::optional<int64_t> paid_until;
+  // Suspended for sharing links (the user_query's optional boolean column
+  // "suspended"; absent or NULL: false). Every decision is then `shared`.
+  bool suspended = false;
 };
 
 struct FileRecord {

@@ -24,6 +24,7 @@ void AddLinksCommand(CLI::App& app, Action* action);
 // REPORT (issue 12): src/cli/cmd_stats.cc, cmd_report.cc.
 void AddStatsCommand(CLI::App& app, Action* action);
 void AddReportCommand(CLI::App& app, Action* action);
+void AddSharingCommand(CLI::App& app, Action* action);
 
 }  // namespace mediagate::cli
 

@@ -81,6 +81,7 @@ SectionDef EntitlementSection();
 SectionDef ServerSection();
 SectionDef NotifySection();
 SectionDef FeedSection();
+SectionDef SharingSection();
 SectionDef LogSection();
 
 // Every section, in file order.

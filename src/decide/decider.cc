@@ -1,7 +1,7 @@
 // Decider::Decide and ReasonName.
 #include "mediagate/decider.h"
 
-#include "base/crypto.h"
+#include "decide/user_ref.h"
 #include "decide/entitlement.h"
 #include "mediagate/media_url.h"
 
@@ -17,6 +17,7 @@ const char* ReasonName(Reason reason) {
     case Reason::kNotFound: return "not_found";
     case Reason::kMethod: return "method";
     case Reason::kUnavailable: return "unavailable";
+    case Reason::kShared: return "shared";
   }
   return "unavailable";
 }
@@ -43,28 +44,14 @@ Decider::Decider(const Config& config, TokenGenerator tokens, Upstream* upstream
       tokens_(std::move(tokens)),
       upstream_(upstream),
       records_(records),
-      clock_(clock) {
-  // A key derived from the token secret: user references cannot be reversed
-  // or correlated across deployments without it.
-  auto key =
-      Digest(HashAlgorithm::kSha256, "mediagate.user-ref\n" + config.token.secret.Reveal());
-  if (!key.ok()) return;
-  auto hmac = HmacKey::Create(HashAlgorithm::kSha256, *key);
-  Cleanse(&*key);
-  if (hmac.ok()) user_ref_key_ = std::make_unique<HmacKey>(std::move(*hmac));
-}
+      user_refs_(std::make_unique<UserRefKey>(config.token.secret)),
+      clock_(clock) {}
 
 Decider::~Decider() = default;
 
-std::string Decider::UserRef(const std::string& email) const {
-  std::string mac;
-  if (!user_ref_key_ || !user_ref_key_->Sign(email, &mac)) return "unknown";
-  return "u" + HexEncode(mac).substr(0, 15);
-}
-
 SubscriberCheck Decider::CheckSubscriber(const std::string& email, std::string_view token) {
   SubscriberCheck c;
-  c.user_ref = UserRef(email);
+  c.user_ref = user_refs_->Ref(email);
   auto fail = [&c](Reason reason, std::string detail) {
     c.reason = reason;
     c.detail = std::move(detail);
@@ -85,6 +72,7 @@ SubscriberCheck Decider::CheckSubscriber(const std::string& email, std::string_v
   if (verdict != TokenVerdict::kValid)
     return fail(Reason::kBadToken, TokenVerdictName(verdict));
   c.user = std::move(user.record);
+  if (c.user.suspended) return fail(Reason::kShared, "suspended for sharing");
   if (!IsEntitled(entitlement_, c.user, now)) {
     return fail(Reason::kInactive, "status " + c.user.status.substr(0, 32));
   }

@@ -126,9 +126,11 @@ Lookup<UserRecord> PgRecordStore::FindUser(const std::string& key) {
       user.fields[name] = FieldText(row[name]);  // throws if the column is absent
     }
     user.status = FieldText(row["status"]);
-    for (pqxx::row::size_type i = 0; i < row.size(); ++i) {  // optional column
+    for (pqxx::row::size_type i = 0; i < row.size(); ++i) {  // optional columns
       if (std::string(r.column_name(i)) == "paid_until" && !row[i].is_null()) {
         user.paid_until = UnixSeconds(row[i], "paid_until");
+      } else if (std::string(r.column_name(i)) == "suspended" && !row[i].is_null()) {
+        user.suspended = row[i].as<bool>();  // conversion_error: unavailable, never allow
       }
     }
     return Lookup<UserRecord>::Found(std::move(user));

@@ -52,7 +52,7 @@ Lookup<T> Decode(const std::string& value, Read read) {
 
 }  // namespace
 
-std::string CacheKeyPrefix(const std::string& prefix) { return prefix + ":v2:"; }
+std::string CacheKeyPrefix(const std::string& prefix) { return prefix + ":v3:"; }
 
 Result<std::string> UserCacheKey(const std::string& prefix, const std::string& email) {
   auto digest = Digest(HashAlgorithm::kSha256, email);
@@ -71,6 +71,7 @@ std::optional<std::string> EncodeUser(const UserRecord* record) {
     for (const auto& [name, value] : record->fields) j["fields"][name] = value;
     j["status"] = record->status;
     if (record->paid_until) j["paid_until"] = *record->paid_until;
+    j["suspended"] = record->suspended;
   }
   return Dump(j);
 }
@@ -91,6 +92,7 @@ Lookup<UserRecord> DecodeUser(const std::string& value) {
     for (const auto& [name, v] : j.at("fields").items()) r.fields[name] = v.get<std::string>();
     r.status = j.at("status").get<std::string>();
     if (j.contains("paid_until")) r.paid_until = j.at("paid_until").get<int64_t>();
+    r.suspended = j.at("suspended").get<bool>();  // required: absent is corrupt
     return r;
   });
 }

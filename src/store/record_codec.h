@@ -2,9 +2,10 @@
 //
 // Values are JSON (nlohmann), with a format version so that a future layout
 // never misreads an old entry, sealed before they reach Redis
-// (store/record_seal.h; key version v2). A cached "does not exist" is {"v":1,"found":
-// false}. Keys: "<prefix>:v2:user:<sha256(email) hex>" and
-// "<prefix>:v2:file:<file id>". Pure functions; thread-safe.
+// (store/record_seal.h). Key version v3: users carry "suspended" (required),
+// and v2 entries, which lack it, are never read. A cached "does not exist" is
+// {"v":1,"found":false}. Keys: "<prefix>:v3:user:<sha256(email) hex>" and
+// "<prefix>:v3:file:<file id>". Pure functions; thread-safe.
 #ifndef MEDIAGATE_RECORD_CODEC_H_
 #define MEDIAGATE_RECORD_CODEC_H_
 
@@ -16,11 +17,11 @@
 
 namespace mediagate {
 
-// "<prefix>:v2:", the start of every key below.
+// "<prefix>:v3:", the start of every key below.
 std::string CacheKeyPrefix(const std::string& prefix);
-// "<prefix>:v2:user:<sha256(email) hex>"; Internal if the digest fails.
+// "<prefix>:v3:user:<sha256(email) hex>"; Internal if the digest fails.
 Result<std::string> UserCacheKey(const std::string& prefix, const std::string& email);
-// "<prefix>:v2:file:<file id>".
+// "<prefix>:v3:file:<file id>".
 std::string FileCacheKey(const std::string& prefix, const std::string& file_id);
 
 // Encodes a found record, or "not found" when `record` is null. Returns

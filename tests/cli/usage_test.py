@@ -82,6 +82,13 @@ class CliUsageTest(unittest.TestCase):
             (("report", "--config", self.good), "--out"),
             (("report", "--config", self.good, "--out", "r.html", "--days", "3", "--from",
               "2026-01-01", "--to", "2026-01-02"), "excludes"),
+            (("sharing",), "--config"),
+            (("sharing", "--config", self.good, "--format", "xml"), "--format"),
+            (("sharing", "--config", self.good, "--clear", "0"), "--clear"),
+            (("sharing", "--config", self.good, "--clear", "x"), "--clear"),
+            (("sharing", "--config", self.good, "--clear", "1", "--clear-user", "a@b"),
+             "excludes"),
+            (("sharing", "--config", self.good, "--clear", "1", "--all"), "excludes"),
         ]
         for args, needle in cases:
             with self.subTest(args=args):
@@ -115,6 +122,10 @@ class CliUsageTest(unittest.TestCase):
             (f"[token]\nsecret_file = \"{self.secret}\"\n[storage]\nbackend = \"local\"\n"
              "[database]\nshow_query = \"SELECT 1\"\n", "database.show_query"),
             (f"[token]\nsecret_file = \"{self.secret}\"\n[storage]\nbackend = \"local\"\n"
+             "[sharing]\naction = \"ban\"\n", "sharing.action"),
+            (f"[token]\nsecret_file = \"{self.secret}\"\n[storage]\nbackend = \"local\"\n"
+             "[sharing]\nrotate_query = \"UPDATE u SET g = 1\"\n", "sharing.rotate_query"),
+            (f"[token]\nsecret_file = \"{self.secret}\"\n[storage]\nbackend = \"local\"\n"
              "[feed]\npublic_media_prefix = \"/premium_media/pub\"\n",
              "feed.public_media_prefix: must not overlap url.prefix"),
         ]
@@ -123,6 +134,15 @@ class CliUsageTest(unittest.TestCase):
                 path = self.write(f"bad{i}.toml", text)
                 r = self.run_cli("check-config", "--config", path)
                 self.assert_one_line_error(r, 3, path, key)
+
+    def test_sharing_without_database_fails_with_one_line(self):
+        path = self.write("nodb.toml", f'[token]\nsecret_file = "{self.secret}"\n'
+                          '[storage]\nbackend = "local"\n[database]\n'
+                          'url = "postgresql:///x?host=/nonexistent"\n')
+        for args in ((), ("--format", "json"), ("--clear", "7"), ("--clear-user", "a@b")):
+            with self.subTest(args=args):
+                r = self.run_cli("sharing", "--config", path, *args)
+                self.assert_one_line_error(r, 4, "PostgreSQL")
 
     def test_links_needs_public_base(self):
         r = self.run_cli("links", "--config", self.good, "--user", "a@example.com")

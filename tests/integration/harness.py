@@ -29,7 +29,7 @@ from mgstack import DAY, Metrics, b64_email, deep_merge, wait_until  # noqa: E40
 
 SETTINGS = {"binary": None, "keep_tmp": False}  # from the command line (main)
 DENY_REASONS = ("bad_request", "bad_token", "unknown_user", "inactive", "not_found",
-                "method", "unavailable")
+                "method", "unavailable", "shared")
 
 
 class Stack:

@@ -122,14 +122,14 @@ class DecisionTest(MediagateTestCase):
         self.create_media("moved", "shows/moved.mp3")
         self.settle()  # the listener's deletes for the new rows are over
         unverified = self.metrics().get("mediagate_redis_requests_total", result="unverified")
-        forged = {"v": 1, "found": True, "status": "active",
+        forged = {"v": 1, "found": True, "status": "active", "suspended": False,
                   "fields": {"id": str(gone.id), "uuid": gone.uuid,
                              "link_generation": str(gone.link_generation)}}
-        redis.call("SET", "mgtest:v2:user:" + hashlib.sha256(gone.email.encode()).hexdigest(),
+        redis.call("SET", "mgtest:v3:user:" + hashlib.sha256(gone.email.encode()).hexdigest(),
                    json.dumps(forged))
         self.assert_denied(self.request_media(gone, "ep1"), "inactive")
         self.assert_allowed(self.request_media(good, "ep1"), OBJECT_KEY)
-        self.assertEqual(redis.call("COPY", "mgtest:v2:file:ep1", "mgtest:v2:file:moved",
+        self.assertEqual(redis.call("COPY", "mgtest:v3:file:ep1", "mgtest:v3:file:moved",
                                     "REPLACE"), 1)
         self.assert_allowed(self.request_media(good, "moved"), "shows/moved.mp3")
         self.assertEqual(self.metrics().get("mediagate_redis_requests_total",
@@ -367,6 +367,110 @@ class PushedChangesTest(MediagateTestCase):
         self.stack.invalidate(user=user.email)
         self.changed_within_bound(lambda: self.request_media(user, "ep1"),
                                   self.is_denied("inactive"), "invalidate")
+
+    # -- sharing: suspensions reach every cache through sql/005's trigger ----
+
+    def sharing_config(self, action):
+        """A config file like the server's with [sharing] action = ACTION."""
+        path = self.stack.path(f"sharing-{action}.toml")
+        harness.mg.write_file(path, harness.mg.to_toml(
+            harness.deep_merge(self.stack.config, {"sharing": {"action": action}})), 0o600)
+        return path
+
+    def flag(self, action, user_ref, networks=12, user_agents=3):
+        """SharingStore::Flag through tests/tools/sharing_flag, as `mediagate ingest` calls it."""
+        tool = os.environ.get("MEDIAGATE_SHARING_FLAG") or os.path.join(
+            os.path.dirname(self.stack.binary), "tests", "sharing_flag")
+        r = subprocess.run([tool, self.sharing_config(action), user_ref, str(networks),
+                            str(user_agents)], capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("@", r.stderr, "the store logs the reference, never the email")
+        return r.stdout.strip()
+
+    def sharing(self, *args, check=True):
+        return self.stack.mediagate.cli("sharing", "--config", self.stack.cli_config_path, *args,
+                                        check=check)
+
+    def flags(self, *args):
+        return json.loads(self.sharing("--format", "json", *args).stdout)
+
+    def user_ref(self, user):
+        return self.assert_allowed(self.request_media(user, "ep1")).headers["x-mediagate-user"]
+
+    def test_suspension_row_denies_shared_and_clear_user_allows(self):
+        user = self.create_user(self.new_email(), "active")
+        self.settle()
+        self.warm(user)  # Redis and both workers hold the unsuspended record
+        self.stack.psql(f"INSERT INTO mediagate_suspensions (email) VALUES ('{user.email}')")
+        self.changed_within_bound(lambda: self.request_media(user, "ep1"),
+                                  self.is_denied("shared"), "a suspension")
+        self.assert_denied(self.request_media(user, "ep1", method="HEAD"), "shared")
+        self.sharing("--clear-user", user.email)
+        self.changed_within_bound(lambda: self.request_media(user, "ep1"),
+                                  lambda r: r.status == 200, "clearing the suspension")
+        self.assertEqual(self.stack.psql("SELECT count(*) FROM mediagate_suspensions WHERE "
+                                         f"email = '{user.email}'").strip(), "0")
+        r = self.sharing("--clear-user", user.email, check=False)
+        self.assertEqual(r.returncode, 4, r.stderr)  # nothing left to clear
+        self.assertIn("no open flag or suspension", r.stderr)
+
+    def test_flag_suspend_is_listed_idempotent_and_cleared_by_id(self):
+        user = self.create_user(self.new_email(), "active")
+        bystander = self.create_user(self.new_email("other"), "active")
+        self.settle()
+        ref = self.user_ref(user)
+        self.warm(user)
+        self.assertEqual(self.flag("suspend", ref, 12, 3), "recorded")
+        self.changed_within_bound(lambda: self.request_media(user, "ep1"),
+                                  self.is_denied("shared"), "a suspend flag")
+        self.assert_allowed(self.request_media(bystander, "ep1"))
+        self.assertEqual(self.flag("suspend", ref, 20, 4), "already_open")
+        mine = [f for f in self.flags() if f["user_ref"] == ref]
+        self.assertEqual(len(mine), 1, mine)
+        self.assertEqual((mine[0]["email"], mine[0]["networks"], mine[0]["user_agents"],
+                          mine[0]["action"], mine[0]["cleared_at"]),
+                         (user.email, 12, 3, "suspend", None))
+        text = self.sharing().stdout
+        self.assertIn(f"{mine[0]['id']}\t{ref}\t{user.email}\t", text)
+        self.sharing("--clear", str(mine[0]["id"]))
+        self.changed_within_bound(lambda: self.request_media(user, "ep1"),
+                                  lambda r: r.status == 200, "clearing the flag")
+        self.assertNotIn(ref, [f["user_ref"] for f in self.flags()])
+        cleared = [f for f in self.flags("--all") if f["user_ref"] == ref]
+        self.assertIsNotNone(cleared[0]["cleared_at"])
+        r = self.sharing("--clear", str(mine[0]["id"]), check=False)
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertEqual(self.flag("suspend", ref), "recorded")  # cleared: a new excess flags
+
+    def test_flag_rotate_revokes_old_links(self):
+        user = self.create_user(self.new_email(), "active")
+        self.settle()
+        old = self.token_for(user)
+        ref = self.user_ref(user)
+        self.warm(user, token=old)
+        self.assertEqual(self.flag("rotate", ref), "recorded")
+        self.changed_within_bound(lambda: self.request_media(user, "ep1", old),
+                                  self.is_denied("bad_token"), "a rotate flag")
+        new = self.token_for(user, link_generation=user.link_generation + 1)
+        self.assert_allowed(self.request_media(user, "ep1", new))
+        self.assertEqual([f["action"] for f in self.flags() if f["user_ref"] == ref], ["rotate"])
+
+    def test_flag_log_only_records(self):
+        user = self.create_user(self.new_email(), "active")
+        self.settle()
+        old = self.token_for(user)
+        ref = self.user_ref(user)
+        self.assertEqual(self.flag("log", ref), "recorded")
+        self.assertEqual([(f["action"], f["email"]) for f in self.flags() if f["user_ref"] == ref],
+                         [("log", user.email)])
+        time.sleep(self.BOUND)
+        for _ in range(6):
+            self.assert_allowed(self.request_media(user, "ep1", old))
+
+    def test_flag_of_unknown_reference_is_logged_without_email(self):
+        self.assertEqual(self.flag("suspend", "u0000000000000ff"), "recorded")
+        mine = [f for f in self.flags() if f["user_ref"] == "u0000000000000ff"]
+        self.assertEqual([(f["action"], f["email"]) for f in mine], [("log", None)])
 
     def listener_backend(self):
         rows = self.stack.psql("SELECT pid FROM pg_stat_activity WHERE query LIKE 'LISTEN %'")

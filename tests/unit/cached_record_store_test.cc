@@ -310,7 +310,7 @@ TEST_F(CachedRecordStoreTest, UsesEmailDigestNotEmailInKey) {
   source.FindUser(kEmail);
   ASSERT_EQ(cache_.entries.size(), 1u);
   const std::string& key = cache_.entries.begin()->first;
-  EXPECT_EQ(key.rfind("test:v2:user:", 0), 0u) << key;
+  EXPECT_EQ(key.rfind("test:v3:user:", 0), 0u) << key;
   EXPECT_EQ(key.find(kEmail), std::string::npos) << key;
 }
 

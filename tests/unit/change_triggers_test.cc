@@ -97,6 +97,18 @@ TEST(ChangeTriggerSqlTest, FeedsMigrationIsTheGeneratedSql) {
   EXPECT_EQ(migration.substr(body), expected);
 }
 
+// Migration 005's trigger is `mediagate triggers` for the suspensions table.
+TEST(ChangeTriggerSqlTest, SharingMigrationIsTheGeneratedSql) {
+  ASSERT_GE(std::size(kMigrations), 5u);
+  const std::string migration = kMigrations[4].sql;
+  EXPECT_STREQ(kMigrations[4].name, "005_sharing");
+  const std::string expected =
+      ChangeTriggerSql("user", TriggerSpec{"mediagate_suspensions", "r.email"});
+  const size_t body = migration.find("CREATE OR REPLACE FUNCTION");
+  ASSERT_NE(body, std::string::npos);
+  EXPECT_EQ(migration.substr(body), expected);
+}
+
 TEST(ChangePayloadTest, ShowKeysAreParsed) {
   const Change c = ParseChangePayload("show my-show");
   EXPECT_EQ(c.kind, ChangeKind::kShow);

@@ -147,6 +147,35 @@ TEST_F(ConfigTest, NotifySection) {
   EXPECT_EQ(config->notify.user_triggers, std::vector<std::string>{"app.users: r.email"});
 }
 
+TEST_F(ConfigTest, SharingSection) {
+  auto defaults = Load(TokenSection() + kLocal);
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->sharing.max_networks, 10);
+  EXPECT_EQ(defaults->sharing.max_user_agents, 8);
+  EXPECT_EQ(defaults->sharing.window_seconds, 86400);
+  EXPECT_EQ(defaults->sharing.action, "log");
+  EXPECT_EQ(defaults->sharing.users_query, "SELECT email FROM mediagate_users");
+  EXPECT_THAT(defaults->sharing.rotate_query, HasSubstr("link_generation + 1"));
+  auto config =
+      Load(TokenSection() + kLocal + "[sharing]\naction = \"rotate\"\nmax_networks = 3\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->sharing.action, "rotate");
+  EXPECT_EQ(config->sharing.max_networks, 3);
+
+  const std::string base = TokenSection() + kLocal + "[sharing]\n";
+  ExpectError(base + "action = \"ban\"\n", "sharing.action");
+  ExpectError(base + "max_networks = 0\n", "sharing.max_networks");
+  ExpectError(base + "max_user_agents = -1\n", "sharing.max_user_agents");
+  ExpectError(base + "window_seconds = 10\n", "sharing.window_seconds");
+  ExpectError(base + "users_query = \" \"\n", "sharing.users_query");
+  ExpectError(base + "users_query = \"SELECT email FROM u WHERE id = $1\"\n",
+              "sharing.users_query");
+  ExpectError(base + "rotate_query = \"UPDATE u SET g = g + 1\"\n", "sharing.rotate_query");
+  ExpectError(base + "rotate_query = \"UPDATE u SET g = $2 WHERE e = $1\"\n",
+              "sharing.rotate_query");
+  ExpectError(base + "max_network = 3\n", "sharing.max_network");
+}
+
 TEST_F(ConfigTest, MissingSecretFile) {
   const std::string missing = dir_ + "/no-such-secret";
   auto config = Load("[token]\nsecret_file = \"" + missing + "\"\n");
@@ -335,6 +364,13 @@ TEST_F(ConfigTest, EffectiveConfigPrintsEveryKeyAndLoadsBack) {
       "drain_seconds = 9",
       "trusted_proxies = [\"10.0.0.0/8\"]",
       "client_ip_header = \"X-Real-IP\"",
+      "[sharing]",
+      "max_networks = 5",
+      "max_user_agents = 4",
+      "window_seconds = 43200",
+      "action = \"suspend\"",
+      "users_query = \"SELECT email FROM app_user\"",
+      "rotate_query = \"UPDATE app_user SET uuid = gen_random_uuid() WHERE email = $1\"",
       "[log]",
       "level = \"debug\"",
       "error_interval_seconds = 30",

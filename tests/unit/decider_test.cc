@@ -260,6 +260,28 @@ TEST_F(DeciderTest, DeniesCanceledWithoutFileLookup) {
   EXPECT_TRUE(d.upstream.empty());
 }
 
+TEST_F(DeciderTest, DeniesSuspendedAsSharedWithoutFileLookup) {
+  records_.users[kEmail].record.suspended = true;
+  const Decision d = DecideValid();
+  EXPECT_EQ(d.reason, Reason::kShared);
+  EXPECT_STREQ(ReasonName(d.reason), "shared");
+  EXPECT_EQ(records_.file_calls, 0);
+  EXPECT_TRUE(d.upstream.empty());
+  EXPECT_FALSE(d.user_ref.empty());  // sharing detection and logs still see who
+  EXPECT_EQ(DecideValid(kOtherEmail).reason, Reason::kAllow);
+}
+
+TEST_F(DeciderTest, SuspendedWithBadTokenIsBadToken) {
+  records_.users[kEmail].record.suspended = true;
+  EXPECT_EQ(Decide(Uri(kEmail, kFileId, TokenFor(kOtherEmail))).reason, Reason::kBadToken);
+}
+
+TEST_F(DeciderTest, SuspendedIsSharedEvenWhenAlsoCanceled) {
+  records_.users[kEmail].record.suspended = true;
+  records_.users[kEmail].record.status = "canceled";
+  EXPECT_EQ(DecideValid().reason, Reason::kShared);
+}
+
 TEST_F(DeciderTest, DeniesPastDueWithoutUsePaidUntil) {
   records_.users[kEmail].record.status = "past_due";
   records_.users[kEmail].record.paid_until = kNow + 86400;
@@ -389,7 +411,8 @@ TEST(ReasonNameTest, NamesEveryReason) {
                            {Reason::kInactive, "inactive"},
                            {Reason::kNotFound, "not_found"},
                            {Reason::kMethod, "method"},
-                           {Reason::kUnavailable, "unavailable"}});
+                           {Reason::kUnavailable, "unavailable"},
+                           {Reason::kShared, "shared"}});
 }
 
 // The file name is cosmetic: any accepted name, Unicode or empty, yields the

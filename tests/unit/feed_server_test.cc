@@ -134,6 +134,19 @@ TEST_F(FeedServerTest, UnknownSubscriberBadTokenAndUnknownShowAreTheSame404) {
   EXPECT_EQ(expected.find("the-show"), std::string::npos);
 }
 
+// A subscriber suspended for sharing gets the same 404 as a forged token: the
+// shared feed URL stops working, and nothing tells a stranger why.
+TEST_F(FeedServerTest, SuspendedSubscriberGetsTheSame404) {
+  const std::string uri = PrivateUri(kAlice, TokenFor(kAlice));
+  EXPECT_STREQ(Get(uri).outcome, "private");
+  records_.users[kAlice].record.suspended = true;
+  const FeedResponse r = Get(uri);
+  EXPECT_EQ(r.cgi, FeedServer::NotFoundResponse());
+  EXPECT_STREQ(r.outcome, "not_found");
+  records_.users[kAlice].record.suspended = false;
+  EXPECT_STREQ(Get(uri).outcome, "private");
+}
+
 TEST_F(FeedServerTest, PublicFeed) {
   const FeedResponse r = Get("/feeds/the-show.xml");
   EXPECT_STREQ(r.outcome, "public");

@@ -1,5 +1,5 @@
 // Tests for the record codec: users and files survive an encode/decode round
-// trip (with and without paid_until, found and not found), every kind of bad
+// trip (with and without paid_until, suspended or not, found and not found), every kind of bad
 // cache value decodes as kUnavailable rather than as a record, records that
 // cannot be JSON are not encoded, and the cache keys have their documented
 // shapes (the user key never holds the email).
@@ -68,6 +68,19 @@ TEST(RecordCodecTest, UserWithNoFieldsRoundTrips) {
   EXPECT_EQ(decoded.record.status, "active");
 }
 
+TEST(RecordCodecTest, UserSuspendedRoundTrips) {
+  for (bool suspended : {true, false}) {
+    UserRecord user = SampleUser();
+    user.suspended = suspended;
+    const Lookup<UserRecord> decoded = DecodeUser(*EncodeUser(&user));
+    ASSERT_EQ(decoded.state, LookupState::kFound) << decoded.error;
+    EXPECT_EQ(decoded.record.suspended, suspended);
+  }
+  EXPECT_TRUE(DecodeUser(R"({"v":1,"found":true,"fields":{},"status":"active",)"
+                         R"("suspended":true})")
+                  .record.suspended);
+}
+
 TEST(RecordCodecTest, FileRoundTrip) {
   const FileRecord file{"shows/episode 1.mp3", "2024-05-01T12:00:00Z"};
   const auto encoded = EncodeFile(&file);
@@ -125,6 +138,10 @@ TEST(RecordCodecTest, CorruptUserValuesAreUnavailable) {
            R"({"v":1,"found":true,"fields":{"id":null},"status":"active"})",
            R"({"v":1,"found":true,"fields":{},"status":7})",
            R"({"v":1,"found":true,"fields":{},"status":"active","paid_until":"x"})",
+           // A v2-era entry, without "suspended", must not read as not suspended.
+           R"({"v":1,"found":true,"fields":{},"status":"active"})",
+           R"({"v":1,"found":true,"fields":{},"status":"active","suspended":"true"})",
+           R"({"v":1,"found":true,"fields":{},"status":"active","suspended":1})",
        }) {
     const Lookup<UserRecord> decoded = DecodeUser(value);
     EXPECT_EQ(decoded.state, LookupState::kUnavailable) << value;
@@ -174,7 +191,7 @@ TEST(RecordCodecTest, InvalidUtf8IsNotEncoded) {
 
 TEST(RecordCodecTest, UserCacheKeyIsSha256OfEmail) {
   EXPECT_EQ(UserCacheKey("mediagate", "alice@example.com").value(),
-            "mediagate:v2:user:"
+            "mediagate:v3:user:"
             "ff8d9819fc0e12bf0d24892e45987e249a28dce836a85cad60e28eaaa8c6d976");
 }
 
@@ -183,7 +200,7 @@ TEST(RecordCodecTest, UserCacheKeyHidesEmailAndIsStable) {
   EXPECT_EQ(key, UserCacheKey("mg", "alice@example.com").value());
   EXPECT_EQ(key.find("alice"), std::string::npos);
   EXPECT_EQ(key.find("example.com"), std::string::npos);
-  EXPECT_EQ(key.rfind("mg:v2:user:", 0), 0u);
+  EXPECT_EQ(key.rfind("mg:v3:user:", 0), 0u);
   EXPECT_NE(key, UserCacheKey("mg", "bob@example.com").value());
   EXPECT_NE(key, UserCacheKey("other", "alice@example.com").value());
 }
@@ -197,8 +214,8 @@ TEST(RecordCodecTest, UserCacheKeyFailsWhenDigestFails) {
 }
 
 TEST(RecordCodecTest, FileCacheKeyFormat) {
-  EXPECT_EQ(FileCacheKey("mediagate", "ep1"), "mediagate:v2:file:ep1");
-  EXPECT_EQ(FileCacheKey("p", "A-b_9"), "p:v2:file:A-b_9");
+  EXPECT_EQ(FileCacheKey("mediagate", "ep1"), "mediagate:v3:file:ep1");
+  EXPECT_EQ(FileCacheKey("p", "A-b_9"), "p:v3:file:A-b_9");
 }
 
 }  // namespace
