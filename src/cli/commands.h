@@ -21,6 +21,7 @@ void AddMigrateCommand(CLI::App& app, Action* action);
 void AddInvalidateCommand(CLI::App& app, Action* action);
 void AddTriggersCommand(CLI::App& app, Action* action);
 void AddLinksCommand(CLI::App& app, Action* action);
+void AddIngestCommand(CLI::App& app, Action* action);
 
 }  // namespace mediagate::cli
 

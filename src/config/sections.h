@@ -82,6 +82,7 @@ SectionDef ServerSection();
 SectionDef NotifySection();
 SectionDef FeedSection();
 SectionDef LogSection();
+SectionDef AudienceSection();
 
 // Every section, in file order.
 const std::vector<SectionDef>& ConfigSections();

@@ -1,0 +1,143 @@
+// LogFollower: pread() from the consumed offset; stat() to see rotations.
+#include "audience/log_follower.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <utility>
+
+#include "base/posix_error.h"
+
+namespace mediagate {
+namespace {
+
+bool SameFile(const struct stat& st, const LogPosition& pos) {
+  return static_cast<uint64_t>(st.st_dev) == pos.device &&
+         static_cast<uint64_t>(st.st_ino) == pos.inode;
+}
+
+}  // namespace
+
+LogFollower::LogFollower(std::string path, LogPosition start, int settle_polls)
+    : path_(std::move(path)), pos_(start), settle_polls_(settle_polls) {}
+
+LogFollower::~LogFollower() { Close(); }
+
+void LogFollower::Close() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+Status LogFollower::Open() {
+  struct stat st;
+  if (pos_.inode != 0) {
+    // Our file may have been renamed to PATH.1 while we were not running.
+    const std::string rotated = path_ + ".1";
+    if (::stat(rotated.c_str(), &st) == 0 && SameFile(st, pos_) &&
+        !(::stat(path_.c_str(), &st) == 0 && SameFile(st, pos_))) {
+      fd_ = ::open(rotated.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd_ < 0) return PosixError(rotated, errno);
+      return Status::Ok();
+    }
+  }
+  fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) return errno == ENOENT ? Status::Ok() : PosixError(path_, errno);
+  if (::fstat(fd_, &st) != 0) return PosixError(path_, errno);
+  if (!SameFile(st, pos_)) {
+    if (pos_.inode != 0) ++rotations_;  // our file is gone: start the new one
+    pos_.device = st.st_dev;
+    pos_.inode = st.st_ino;
+    pos_.offset = 0;
+  }
+  return Status::Ok();
+}
+
+Status LogFollower::Drain(int fd, int64_t* offset, const LineFn& on_line) {
+  const size_t want = kMaxLine;
+  buffer_.resize(want);
+  while (!stopped_) {
+    const ssize_t n = ::pread(fd, buffer_.data(), want, *offset);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return PosixError(path_, errno);
+    }
+    if (n == 0) return Status::Ok();
+    std::string_view data(buffer_.data(), static_cast<size_t>(n));
+    size_t used = 0;
+    for (size_t nl; !stopped_ && (nl = data.find('\n', used)) != std::string_view::npos;
+         used = nl + 1) {
+      *offset += static_cast<int64_t>(nl + 1 - used);
+      ++pos_.lines;
+      stopped_ = !on_line(data.substr(used, nl - used));
+    }
+    if (used == 0) {
+      if (static_cast<size_t>(n) < want) return Status::Ok();  // partial line: wait
+      *offset += n;  // an over-long line, in pieces
+      ++pos_.lines;
+      stopped_ = !on_line(data);
+    } else if (!stopped_ && used < static_cast<size_t>(n) && static_cast<size_t>(n) < want) {
+      return Status::Ok();  // the rest is a partial line
+    }
+  }
+  return Status::Ok();
+}
+
+Status LogFollower::ReadRotatedCopy(int64_t from, const LineFn& on_line) {
+  const std::string rotated = path_ + ".1";
+  const int fd = ::open(rotated.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::Ok();
+  struct stat st;
+  unsigned char magic[2] = {0, 0};
+  const bool usable = ::fstat(fd, &st) == 0 && st.st_size >= from &&
+                      !(::pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
+  Status s;
+  if (usable) {
+    int64_t offset = from;
+    // All of it, whatever on_line says: the position cannot point into PATH.1.
+    s = Drain(fd, &offset, [&on_line](std::string_view line) {
+      on_line(line);
+      return true;
+    });
+  }
+  ::close(fd);
+  return s;
+}
+
+Status LogFollower::Poll(const LineFn& on_line) {
+  stopped_ = false;
+  if (fd_ < 0) {
+    Status s = Open();
+    if (!s.ok() || fd_ < 0) return s;
+  }
+  struct stat st;
+  for (;;) {
+    if (::fstat(fd_, &st) != 0) return PosixError(path_, errno);
+    if (st.st_size < pos_.offset) {  // copytruncate
+      ++rotations_;
+      Status s = ReadRotatedCopy(pos_.offset, on_line);
+      if (!s.ok()) return s;
+      pos_.offset = 0;
+    }
+    const int64_t before = pos_.offset;
+    Status s = Drain(fd_, &pos_.offset, on_line);
+    if (!s.ok() || stopped_) return s;
+    struct stat now;
+    if (::stat(path_.c_str(), &now) != 0 || SameFile(now, pos_)) {
+      idle_after_rename_ = 0;
+      return Status::Ok();
+    }
+    // PATH is another file now: finish ours, then switch once it is quiet.
+    if (pos_.offset != before) idle_after_rename_ = 0;
+    if (idle_after_rename_++ < settle_polls_) return Status::Ok();
+    idle_after_rename_ = 0;
+    Close();
+    ++rotations_;
+    pos_.inode = 0;
+    s = Open();
+    if (!s.ok() || fd_ < 0) return s;
+  }
+}
+
+}  // namespace mediagate

@@ -1,0 +1,78 @@
+// LogFollower: reads the complete lines appended to a log file, across
+// logrotate's rotations, from a position that the caller can persist.
+//
+// - `create` rotation (the file renamed to PATH.1, a new PATH): the old file
+//   is read to its end; once it has stopped growing for `settle_polls` polls
+//   (nginx writes there until its USR1 reopen), the follower switches to the
+//   new PATH at offset 0. A position in the old file survives a restart: the
+//   follower finds it again as PATH.1 by device and inode.
+// - `copytruncate` (PATH copied to PATH.1, then truncated): seen as PATH
+//   shorter than the offset. The lines from the offset to the end of PATH.1
+//   are read first, when PATH.1 exists, is not compressed and is at least
+//   that long; then PATH from 0. (Lines nginx wrote between logrotate's copy
+//   and its truncation are lost: logrotate's own race, see its manual.)
+// - A partial last line (no newline yet) is never consumed; a line longer
+//   than kMaxLine bytes is handed over in kMaxLine pieces.
+//
+// Position: the file's device and inode, the offset after the last consumed
+// line, and the number of lines consumed. Not thread-safe; POSIX I/O only.
+#ifndef MEDIAGATE_AUDIENCE_LOG_FOLLOWER_H_
+#define MEDIAGATE_AUDIENCE_LOG_FOLLOWER_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "mediagate/status.h"
+
+namespace mediagate {
+
+struct LogPosition {
+  uint64_t device = 0;
+  uint64_t inode = 0;  // 0: none yet (start at the beginning of PATH)
+  int64_t offset = 0;
+  int64_t lines = 0;
+};
+
+class LogFollower {
+ public:
+  static constexpr size_t kMaxLine = 64 * 1024;
+
+  LogFollower(std::string path, LogPosition start, int settle_polls);
+  ~LogFollower();
+  LogFollower(const LogFollower&) = delete;
+  LogFollower& operator=(const LogFollower&) = delete;
+
+  // Calls on_line(line without '\n') for every complete line available now,
+  // in order, following rotations, until on_line returns false (that line
+  // is consumed; the rest waits for the next Poll). OK also when PATH does
+  // not exist (yet); IoError for a read error. position() is updated after
+  // each line.
+  using LineFn = std::function<bool(std::string_view)>;
+  Status Poll(const LineFn& on_line);
+
+  const LogPosition& position() const { return pos_; }
+  // How many rotations (rename or truncation) were followed so far.
+  int rotations() const { return rotations_; }
+
+ private:
+  Status Open();
+  // Reads lines of fd from *offset to its end; returns the bytes consumed.
+  Status Drain(int fd, int64_t* offset, const LineFn& on_line);
+  Status ReadRotatedCopy(int64_t from, const LineFn& on_line);
+  void Close();
+
+  std::string path_;
+  LogPosition pos_;
+  int settle_polls_;
+  int fd_ = -1;
+  int idle_after_rename_ = 0;
+  int rotations_ = 0;
+  bool stopped_ = false;  // on_line returned false
+  std::string buffer_;
+};
+
+}  // namespace mediagate
+
+#endif  // MEDIAGATE_AUDIENCE_LOG_FOLLOWER_H_
