@@ -30,28 +30,38 @@ void LogFollower::Close() {
   fd_ = -1;
 }
 
-Status LogFollower::Open() {
+std::string LogFollower::Rotated(int k) const {
+  return k == 0 ? path_ : path_ + "." + std::to_string(k);
+}
+
+int LogFollower::FindOurs() const {
   struct stat st;
-  if (pos_.inode != 0) {
-    // Our file may have been renamed to PATH.1 while we were not running.
-    const std::string rotated = path_ + ".1";
-    if (::stat(rotated.c_str(), &st) == 0 && SameFile(st, pos_) &&
-        !(::stat(path_.c_str(), &st) == 0 && SameFile(st, pos_))) {
-      fd_ = ::open(rotated.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd_ < 0) return PosixError(rotated, errno);
-      return Status::Ok();
-    }
+  for (int k = 0; k <= kMaxRotated; ++k) {
+    if (::stat(Rotated(k).c_str(), &st) == 0 && SameFile(st, pos_)) return k;
   }
-  fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) return errno == ENOENT ? Status::Ok() : PosixError(path_, errno);
-  if (::fstat(fd_, &st) != 0) return PosixError(path_, errno);
-  if (!SameFile(st, pos_)) {
-    if (pos_.inode != 0) ++rotations_;  // our file is gone: start the new one
+  return -1;
+}
+
+Status LogFollower::OpenAt(const std::string& path, bool keep_offset) {
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) return errno == ENOENT ? Status::Ok() : PosixError(path, errno);
+  struct stat st;
+  if (::fstat(fd_, &st) != 0) return PosixError(path, errno);
+  if (!keep_offset || !SameFile(st, pos_)) {
     pos_.device = st.st_dev;
     pos_.inode = st.st_ino;
     pos_.offset = 0;
   }
   return Status::Ok();
+}
+
+Status LogFollower::Open() {
+  // Our file may have been renamed to PATH.1 (or further) while we were not
+  // running: finish it first.
+  const int ours = pos_.inode == 0 ? -1 : FindOurs();
+  if (ours >= 0) return OpenAt(Rotated(ours), true);
+  if (pos_.inode != 0) ++rotations_;  // our file is gone: start the current one
+  return OpenAt(path_, false);
 }
 
 Status LogFollower::Drain(int fd, int64_t* offset, const LineFn& on_line) {
@@ -131,11 +141,13 @@ Status LogFollower::Poll(const LineFn& on_line) {
     // PATH is another file now: finish ours, then switch once it is quiet.
     if (pos_.offset != before) idle_after_rename_ = 0;
     if (idle_after_rename_++ < settle_polls_) return Status::Ok();
+    // The file rotated in after ours: PATH.(k-1) when ours is PATH.k.
     idle_after_rename_ = 0;
+    const int ours = FindOurs();
     Close();
     ++rotations_;
-    pos_.inode = 0;
-    s = Open();
+    s = OpenAt(Rotated(ours > 0 ? ours - 1 : 0), false);
+    if (s.ok() && fd_ < 0 && ours > 1) s = OpenAt(path_, false);  // that one is gone
     if (!s.ok() || fd_ < 0) return s;
   }
 }

@@ -4,8 +4,10 @@
 // - `create` rotation (the file renamed to PATH.1, a new PATH): the old file
 //   is read to its end; once it has stopped growing for `settle_polls` polls
 //   (nginx writes there until its USR1 reopen), the follower switches to the
-//   new PATH at offset 0. A position in the old file survives a restart: the
-//   follower finds it again as PATH.1 by device and inode.
+//   file that came after it: PATH.(k-1) if ours is PATH.k now (several
+//   rotations while we were behind), else PATH, at offset 0. A position in an
+//   old file survives a restart: the follower finds it again among PATH.1 ..
+//   PATH.kMaxRotated by device and inode. (Numbered names only, no dateext.)
 // - `copytruncate` (PATH copied to PATH.1, then truncated): seen as PATH
 //   shorter than the offset. The lines from the offset to the end of PATH.1
 //   are read first, when PATH.1 exists, is not compressed and is at least
@@ -38,6 +40,7 @@ struct LogPosition {
 class LogFollower {
  public:
   static constexpr size_t kMaxLine = 64 * 1024;
+  static constexpr int kMaxRotated = 9;
 
   LogFollower(std::string path, LogPosition start, int settle_polls);
   ~LogFollower();
@@ -58,6 +61,13 @@ class LogFollower {
 
  private:
   Status Open();
+  // PATH for k = 0, else PATH.k.
+  std::string Rotated(int k) const;
+  // k of the PATH.k (PATH for 0) that is the file of pos_; -1 when none is.
+  int FindOurs() const;
+  // Opens `path`; keeps pos_ when keep_offset and it is pos_'s file, else
+  // points pos_ at its start. No file is not an error (fd_ stays -1).
+  Status OpenAt(const std::string& path, bool keep_offset);
   // Reads lines of fd from *offset to its end; returns the bytes consumed.
   Status Drain(int fd, int64_t* offset, const LineFn& on_line);
   Status ReadRotatedCopy(int64_t from, const LineFn& on_line);

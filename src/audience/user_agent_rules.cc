@@ -36,6 +36,34 @@ Status ForEachRule(std::string_view text, F f) {
   return Status::Ok();
 }
 
+// isbot's patterns are JavaScript regular expressions. One JavaScript rule
+// PCRE2 does not share: in a character class, a '-' right after a class
+// escape (\w, \d, \s...) is a literal ("[\w\d-.]"), not an invalid range.
+// Escapes such dashes; everything else is left as it is.
+std::string FromJavaScript(std::string_view js) {
+  std::string out;
+  bool in_class = false;
+  for (size_t i = 0; i < js.size(); ++i) {
+    const char c = js[i];
+    out += c;
+    if (c == '\\' && i + 1 < js.size()) {
+      const char e = js[++i];
+      out += e;
+      const bool class_escape = std::string_view("wWdDsS").find(e) != std::string_view::npos;
+      if (in_class && class_escape && i + 2 < js.size() && js[i + 1] == '-' &&
+          js[i + 2] != ']') {
+        out += "\\-";
+        ++i;
+      }
+    } else if (c == '[') {
+      in_class = true;
+    } else if (c == ']') {
+      in_class = false;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 // Compiles `pattern` (case-insensitive, UTF); the PCRE2 message on failure.
@@ -69,12 +97,13 @@ Result<UserAgentRules> UserAgentRules::Create(std::string_view bot_list,
   UserAgentRules rules;
   std::string joined;
   Status s = ForEachRule(bot_list, [&](int number, std::string_view line) {
-    auto one = RegexFactory::Compile(std::string(line));
+    const std::string pattern = FromJavaScript(line);
+    auto one = RegexFactory::Compile(pattern);
     if (!one.ok()) {
       return Status::InvalidArgument("bot list:" + std::to_string(number) + ": " +
                                      one.status().message());
     }
-    joined += (joined.empty() ? "" : "|") + std::string(line);
+    joined += (joined.empty() ? "" : "|") + pattern;
     return Status::Ok();
   });
   if (!s.ok()) return s;

@@ -4,7 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "base/first_line.h"
-#include "config/conninfo.h"
+#include "store/pg_connect.h"
 
 namespace mediagate {
 namespace {
@@ -43,14 +43,9 @@ AudienceStore::AudienceStore(std::string log_path, std::unique_ptr<pqxx::connect
 AudienceStore::~AudienceStore() = default;
 
 Result<std::unique_ptr<AudienceStore>> AudienceStore::Open(const Config& config) {
-  auto conninfo = BuildConnectionString(config.database);
-  if (!conninfo.ok()) return conninfo.status();
-  std::unique_ptr<pqxx::connection> conn;
-  try {
-    conn = std::make_unique<pqxx::connection>(*conninfo);
-  } catch (const std::exception& e) {
-    return Status::Unavailable("cannot connect to PostgreSQL: " + FirstLineOf(e.what()));
-  }
+  auto connected = ConnectPostgres(config.database);
+  if (!connected.ok()) return connected.status();
+  std::unique_ptr<pqxx::connection> conn = std::move(*connected);
   try {
     pqxx::nontransaction tx(*conn);
     const pqxx::result r = tx.exec_params("SELECT pg_try_advisory_lock($1, hashtext($2))",

@@ -10,6 +10,7 @@
 #define MEDIAGATE_STORE_AUDIENCE_STORE_H_
 
 #include <memory>
+#include <pqxx/connection>
 #include <string>
 #include <vector>
 
@@ -19,17 +20,13 @@
 #include "mediagate/config.h"
 #include "mediagate/result.h"
 
-namespace pqxx {
-class connection;
-}
-
 namespace mediagate {
 
 class AudienceStore : public MediaSizes {
  public:
   // Connects and takes the log's lock. Unavailable when PostgreSQL cannot be
-  // reached; FailedPrecondition-like Internal "another ingester..." when the
-  // lock is held; Internal when media_query does not prepare.
+  // reached; Internal "another `mediagate ingest` is reading PATH" when the
+  // lock is held, or when media_query does not prepare.
   static Result<std::unique_ptr<AudienceStore>> Open(const Config& config);
   ~AudienceStore() override;
 

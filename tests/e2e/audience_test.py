@@ -36,7 +36,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 from mgstack.processes import wait_until  # noqa: E402
-from mgstack.testing import MUTATIONS, StackTestCase, run_stack_tests  # noqa: E402
+from mgstack.testing import (MUTATIONS, StackTestCase, apply_mutations,  # noqa: E402
+                             run_stack_tests)
 
 OVERCAST = "Overcast/3.0 (+http://overcast.fm/; iOS podcast app)"
 APPLE = "AppleCoreMedia/1.0.0.21E236 (iPhone; U; CPU OS 17_4 like Mac OS X; en_us)"
@@ -65,12 +66,7 @@ def mutate_snippet(name, text):
     elif name == "mediagate-locations.conf":
         edits = {"aud_no_log": lambda t: "\n".join(
             line for line in t.split("\n") if "mediagate_download;" not in line)}
-    for m in MUTATIONS & set(edits):
-        new = edits[m](text)
-        if new == text:
-            raise AssertionError(f"mutation {m} changed nothing in {name}")
-        text = new
-    return text
+    return apply_mutations(edits, name, text)
 
 
 class AudienceTest(StackTestCase, unittest.TestCase):
@@ -79,10 +75,12 @@ class AudienceTest(StackTestCase, unittest.TestCase):
     @classmethod
     def stack_options(cls):
         audience = {"poll_ms": 20, "commit_interval_ms": 200}
+        empty = os.path.join(cls.tmp, "empty.txt")
+        open(empty, "w").close()
         if "aud_no_bots" in MUTATIONS:
-            audience["bot_list"] = "/dev/null"
+            audience["bot_list"] = empty
         if "aud_no_apps" in MUTATIONS:
-            audience["app_rules"] = "/dev/null"
+            audience["app_rules"] = empty
         return {"snippet_filter": mutate_snippet,
                 "mediagate_config": {"redis": {"key_prefix": "mg-e2e-aud"},
                                      "audience": audience}}

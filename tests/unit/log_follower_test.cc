@@ -89,6 +89,21 @@ TEST_F(LogFollowerTest, CreateRotationFinishesOldFileThenSwitches) {
   EXPECT_EQ(f.rotations(), 1);
 }
 
+TEST_F(LogFollowerTest, TwoRotationsWhileBehindReadEveryFileInOrder) {
+  Append(path_, "a\n");
+  LogFollower f(path_, {}, 0);
+  EXPECT_EQ(Poll(&f), Lines{"a"});
+  Append(path_, "b\n");
+  ASSERT_EQ(::rename(path_.c_str(), (path_ + ".1").c_str()), 0);
+  Append(path_, "c\n");
+  ASSERT_EQ(::rename((path_ + ".1").c_str(), (path_ + ".2").c_str()), 0);
+  ASSERT_EQ(::rename(path_.c_str(), (path_ + ".1").c_str()), 0);
+  Append(path_, "d\n");
+  EXPECT_EQ(Poll(&f), (Lines{"b", "c", "d"}));
+  EXPECT_EQ(f.rotations(), 2);
+  ::unlink((path_ + ".2").c_str());
+}
+
 TEST_F(LogFollowerTest, RestartFindsItsFileRenamedToDotOne) {
   Append(path_, "a\nb\n");
   LogPosition saved;

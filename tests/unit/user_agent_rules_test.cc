@@ -66,6 +66,15 @@ TEST(UserAgentRulesTest, FirstAppRuleWinsAndCommentsAreSkipped) {
   EXPECT_FALSE(rules->Classify("bar/1").bot);
 }
 
+TEST(UserAgentRulesTest, BotListIsJavaScriptSyntax) {
+  // JavaScript reads [\w\d-.] as \w, \d, '-' and '.'; PCRE2 would refuse it.
+  auto rules = UserAgentRules::Create("^x[\\w\\d-.]+y$\n[a-]z\n", "");
+  ASSERT_TRUE(rules.ok()) << rules.status().message();
+  EXPECT_TRUE(rules->Classify("xa-.9y").bot);
+  EXPECT_FALSE(rules->Classify("xa,y").bot);
+  EXPECT_TRUE(rules->Classify("-z").bot);
+}
+
 TEST(UserAgentRulesTest, BadRulesNameTheLine) {
   auto bad_bot = UserAgentRules::Create("ok\n(unclosed\n", "");
   ASSERT_FALSE(bad_bot.ok());
