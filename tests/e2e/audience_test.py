@@ -74,7 +74,8 @@ class AudienceTest(StackTestCase, unittest.TestCase):
 
     @classmethod
     def stack_options(cls):
-        audience = {"poll_ms": 20, "commit_interval_ms": 200}
+        # poll_ms: ingest lags behind nginx, so rotations happen mid-file
+        audience = {"poll_ms": 300, "commit_interval_ms": 200}
         empty = os.path.join(cls.tmp, "empty.txt")
         open(empty, "w").close()
         if "aud_no_bots" in MUTATIONS:
@@ -137,6 +138,8 @@ class AudienceTest(StackTestCase, unittest.TestCase):
         user = self.new_user()
         long_id, _ = self.add_episode(LONG_SIZE, LONG_SECONDS, LONG_HEADER)
         short_id, _ = self.add_episode(SHORT_SIZE, SHORT_SECONDS)
+        self.ingest_once()                       # catch up with earlier tests
+        p0, l0 = self.position(), self.files_lines()
         before = self.log_lines()
         day = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
         n = 0
@@ -182,7 +185,7 @@ class AudienceTest(StackTestCase, unittest.TestCase):
                 (day, long_id, "Spotify", "", "1"),
                 (day, short_id, "Pocket Casts", "", "1")]
         self.assertEqual(self.counts(long_id, short_id), want)
-        self.assertEqual(self.position(), self.log_lines())
+        self.assertEqual(self.position() - p0, self.files_lines() - l0)
 
         # A second --once adds nothing; a later request of a counted listener
         # within 24 h neither (its window was stored with the position).
@@ -194,7 +197,7 @@ class AudienceTest(StackTestCase, unittest.TestCase):
         self.ingest_once()
         want[-1] = (day, short_id, "Pocket Casts", "", "2")
         self.assertEqual(self.counts(long_id, short_id), want)
-        self.assertEqual(self.position(), self.log_lines())
+        self.assertEqual(self.position() - p0, self.files_lines() - l0)
 
     # -- rotation ----------------------------------------------------------------
 
@@ -241,23 +244,25 @@ class AudienceTest(StackTestCase, unittest.TestCase):
         try:
             for mode in ("create", "copytruncate"):
                 start, present = self.position(), self.files_lines()
-                sent, stop = [0], threading.Event()
+                sent, stop = [0, 0], threading.Event()
 
-                def writer():
+                def writer(i):
                     while not stop.is_set():
-                        self.listen(user, fid, "192.0.2.9", OVERCAST, "bytes=0-99")
-                        sent[0] += 1
-                        time.sleep(0.003)
-                thread = threading.Thread(target=writer)
-                thread.start()
+                        self.listen(user, fid, f"192.0.2.{9 + i}", OVERCAST, "bytes=0-99")
+                        sent[i] += 1
+                threads = [threading.Thread(target=writer, args=(i,)) for i in range(2)]
+                for thread in threads:
+                    thread.start()
                 try:
                     for _ in range(2):
-                        time.sleep(0.4)
+                        time.sleep(0.7)
                         rotate(mode)
-                    time.sleep(0.4)
+                    time.sleep(0.7)
                 finally:
                     stop.set()
-                    thread.join()
+                    for thread in threads:
+                        thread.join()
+                sent = [sum(sent)]
                 self.wait_for_lines(present + sent[0] if mode == "create" else None)
                 kept = self.files_lines() - present
                 wait_until(lambda: self.position() - start >= kept, 10,
@@ -266,10 +271,15 @@ class AudienceTest(StackTestCase, unittest.TestCase):
                 read = self.position() - start
                 print(f"\n{mode}: {sent[0]} requests, {kept} lines in the files, {read} read",
                       file=sys.stderr)
-                self.assertGreater(sent[0], 50)
-                self.assertEqual(read, kept, mode)
+                self.assertGreater(sent[0], 10)
                 if mode == "create":
                     self.assertEqual(read, sent[0], mode)
+                else:
+                    # Not one line lost that is in the files, none read twice. (A
+                    # line nginx wrote between logrotate's copy and truncation is
+                    # in no file; ingest has it if it read it before truncation.)
+                    self.assertGreaterEqual(read, kept, mode)
+                    self.assertLessEqual(read, sent[0], mode)
         finally:
             ingest.send_signal(signal.SIGTERM)
             out, _ = ingest.communicate(timeout=30)

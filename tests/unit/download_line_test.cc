@@ -8,8 +8,8 @@ namespace mediagate {
 namespace {
 
 constexpr char kLine[] =
-    R"({"v":1,"t":1700000000.123,"ip":"203.0.113.9","ua":"Overcast/3.0 (+http://overcast.fm/)",)"
-    R"("m":"GET","s":206,"range":"bytes=100-","bytes":4096,"file":"ep-1_a","user":"u0123456789abcde"})";
+    R"x({"v":1,"t":1700000000.123,"ip":"203.0.113.9","ua":"Overcast/3.0 (+http://overcast.fm/)",)x"
+    R"x("m":"GET","s":206,"range":"bytes=100-","bytes":4096,"file":"ep-1_a","user":"u0123456789abcde"})x";
 
 TEST(DownloadLineTest, ParsesNginxLine) {
   auto e = ParseDownloadLine(kLine);
@@ -77,7 +77,9 @@ TEST(DownloadLineTest, RefusesHostileLines) {
   for (const std::string& line : bad) {
     auto e = ParseDownloadLine(line);
     EXPECT_FALSE(e.ok()) << line;
-    if (!e.ok()) EXPECT_EQ(e.status().code(), Status::Code::kInvalidArgument);
+    if (!e.ok()) {
+      EXPECT_EQ(e.status().code(), Status::Code::kInvalidArgument);
+    }
   }
 }
 
