@@ -18,6 +18,14 @@ bool SameFile(const struct stat& st, const LogPosition& pos) {
          static_cast<uint64_t>(st.st_ino) == pos.inode;
 }
 
+// True when the byte before `offset` is a newline, as it is where we stopped
+// (or offset is 0, or it cannot be read: the size check decides then). False
+// tells a truncated file that has grown past our offset again.
+bool NewlineBefore(int fd, int64_t offset) {
+  char c = '\n';
+  return offset == 0 || ::pread(fd, &c, 1, offset - 1) != 1 || c == '\n';
+}
+
 }  // namespace
 
 LogFollower::LogFollower(std::string path, LogPosition start, int settle_polls)
@@ -84,7 +92,11 @@ Status LogFollower::Drain(int fd, int64_t* offset, const LineFn& on_line) {
     }
     if (used == 0) {
       if (static_cast<size_t>(n) < want) return Status::Ok();  // partial line: wait
-      *offset += n;  // an over-long line, in pieces
+      // An over-long line: its first kMaxLine bytes, once all of it is there.
+      auto end = FindNewline(fd, *offset + n);
+      if (!end.ok()) return end.status();
+      if (*end < 0) return Status::Ok();
+      *offset = *end + 1;
       ++pos_.lines;
       stopped_ = !on_line(data);
     } else if (!stopped_ && used < static_cast<size_t>(n) && static_cast<size_t>(n) < want) {
@@ -92,6 +104,21 @@ Status LogFollower::Drain(int fd, int64_t* offset, const LineFn& on_line) {
     }
   }
   return Status::Ok();
+}
+
+Result<int64_t> LogFollower::FindNewline(int fd, int64_t from) {
+  std::string chunk(kMaxLine, '\0');
+  for (;;) {
+    const ssize_t n = ::pread(fd, chunk.data(), chunk.size(), from);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return PosixError(path_, errno);
+    }
+    if (n == 0) return int64_t{-1};
+    const size_t nl = std::string_view(chunk.data(), static_cast<size_t>(n)).find('\n');
+    if (nl != std::string_view::npos) return from + static_cast<int64_t>(nl);
+    from += n;
+  }
 }
 
 Status LogFollower::ReadRotatedCopy(int64_t from, const LineFn& on_line) {
@@ -124,7 +151,7 @@ Status LogFollower::Poll(const LineFn& on_line) {
   struct stat st;
   for (;;) {
     if (::fstat(fd_, &st) != 0) return PosixError(path_, errno);
-    if (st.st_size < pos_.offset) {  // copytruncate
+    if (st.st_size < pos_.offset || !NewlineBefore(fd_, pos_.offset)) {  // copytruncate
       ++rotations_;
       Status s = ReadRotatedCopy(pos_.offset, on_line);
       if (!s.ok()) return s;

@@ -9,12 +9,15 @@
 //   old file survives a restart: the follower finds it again among PATH.1 ..
 //   PATH.kMaxRotated by device and inode. (Numbered names only, no dateext.)
 // - `copytruncate` (PATH copied to PATH.1, then truncated): seen as PATH
-//   shorter than the offset. The lines from the offset to the end of PATH.1
+//   shorter than the offset, or (grown again since) without a newline just
+//   before the offset. (A truncated file that regrew with a newline exactly
+//   there is not seen: poll more often than nginx can write that much.) The lines from the offset to the end of PATH.1
 //   are read first, when PATH.1 exists, is not compressed and is at least
 //   that long; then PATH from 0. (Lines nginx wrote between logrotate's copy
 //   and its truncation are lost: logrotate's own race, see its manual.)
 // - A partial last line (no newline yet) is never consumed; a line longer
-//   than kMaxLine bytes is handed over in kMaxLine pieces.
+//   than kMaxLine bytes is handed over cut to its first kMaxLine bytes, once
+//   complete. So the offset always follows a newline.
 //
 // Position: the file's device and inode, the offset after the last consumed
 // line, and the number of lines consumed. Not thread-safe; POSIX I/O only.
@@ -26,6 +29,7 @@
 #include <string>
 #include <string_view>
 
+#include "mediagate/result.h"
 #include "mediagate/status.h"
 
 namespace mediagate {
@@ -71,6 +75,8 @@ class LogFollower {
   // Reads lines of fd from *offset to its end; returns the bytes consumed.
   Status Drain(int fd, int64_t* offset, const LineFn& on_line);
   Status ReadRotatedCopy(int64_t from, const LineFn& on_line);
+  // Offset of the first '\n' of fd at or after `from`; -1 when none yet.
+  Result<int64_t> FindNewline(int fd, int64_t from);
   void Close();
 
   std::string path_;

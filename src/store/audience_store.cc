@@ -48,6 +48,9 @@ Result<std::unique_ptr<AudienceStore>> AudienceStore::Open(const Config& config)
   std::unique_ptr<pqxx::connection> conn = std::move(*connected);
   try {
     pqxx::nontransaction tx(*conn);
+    // A commit after a backlog writes many windows: database.statement_timeout_ms
+    // is the responder's bound, not this batch writer's.
+    tx.exec("SET statement_timeout = '60s'");
     const pqxx::result r = tx.exec_params("SELECT pg_try_advisory_lock($1, hashtext($2))",
                                           static_cast<int>(kLockClass), config.audience.log_path);
     if (!r[0][0].as<bool>()) {

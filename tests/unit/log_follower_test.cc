@@ -128,10 +128,24 @@ TEST_F(LogFollowerTest, CopytruncateReadsTheRestFromTheCopy) {
   std::ifstream in(path_);
   std::ofstream(path_ + ".1") << in.rdbuf();
   ASSERT_EQ(::truncate(path_.c_str(), 0), 0);
+  EXPECT_EQ(Poll(&f), Lines{"b"});  // shorter than our offset
+  EXPECT_EQ(f.position().offset, 0);
   Append(path_, "c\n");
-  EXPECT_EQ(Poll(&f), (Lines{"b", "c"}));
+  EXPECT_EQ(Poll(&f), Lines{"c"});
   EXPECT_EQ(f.position().lines, 3);
   EXPECT_EQ(f.position().offset, 2);
+}
+
+TEST_F(LogFollowerTest, CopytruncateSeenAfterTheFileGrewPastOurOffset) {
+  Append(path_, "a\n");
+  LogFollower f(path_, {}, 0);
+  EXPECT_EQ(Poll(&f), Lines{"a"});
+  Append(path_, "b\n");
+  std::ifstream in(path_);
+  std::ofstream(path_ + ".1") << in.rdbuf();
+  ASSERT_EQ(::truncate(path_.c_str(), 0), 0);
+  Append(path_, "ccc\n");  // longer than our offset: no newline at offset - 1
+  EXPECT_EQ(Poll(&f), (Lines{"b", "ccc"}));
 }
 
 TEST_F(LogFollowerTest, CopytruncateIgnoresCompressedCopy) {
@@ -141,18 +155,21 @@ TEST_F(LogFollowerTest, CopytruncateIgnoresCompressedCopy) {
   Append(path_, "b\n");
   std::ofstream(path_ + ".1") << "\x1f\x8b" << "junkjunk\n";
   ASSERT_EQ(::truncate(path_.c_str(), 0), 0);
-  Append(path_, "c\n");
-  EXPECT_EQ(Poll(&f), Lines{"c"});
+  Append(path_, "ccc\n");
+  EXPECT_EQ(Poll(&f), Lines{"ccc"});
 }
 
-TEST_F(LogFollowerTest, OverlongLineComesInPieces) {
-  Append(path_, std::string(LogFollower::kMaxLine + 10, 'x') + "\nnext\n");
+TEST_F(LogFollowerTest, OverlongLineIsCutOnceComplete) {
+  Append(path_, std::string(LogFollower::kMaxLine + 10, 'x'));
   LogFollower f(path_, {}, 0);
+  EXPECT_TRUE(Poll(&f).empty());  // no newline yet
+  EXPECT_EQ(f.position().offset, 0);
+  Append(path_, std::string(LogFollower::kMaxLine, 'y') + "\nnext\n");
   const Lines lines = Poll(&f);
-  ASSERT_EQ(lines.size(), 3u);
-  EXPECT_EQ(lines[0].size(), LogFollower::kMaxLine);
-  EXPECT_EQ(lines[1], std::string(10, 'x'));
-  EXPECT_EQ(lines[2], "next");
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], std::string(LogFollower::kMaxLine, 'x'));
+  EXPECT_EQ(lines[1], "next");
+  EXPECT_EQ(f.position().lines, 2);
 }
 
 }  // namespace

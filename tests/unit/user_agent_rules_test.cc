@@ -35,7 +35,8 @@ TEST(UserAgentRulesTest, ShippedListsClassifyRealAgents) {
       {"Spotify/8.9.34 Android/33 (SM-G991B)", false, "Spotify"},
       {"Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", false,
        "Web browser"},
-      {"SomethingNew/1.0", false, "Other"},
+      {"SomeApp/1.0 (Linux; Android 13)", false, "Other"},
+      {"SomethingNew/1.0", true, "Other"},  // isbot 5.2.3 says so too (bare name/version)
       {"Googlebot/2.1 (+http://www.google.com/bot.html)", true, "Other"},
       {"curl/7.88.1", true, "Other"},
       {"python-requests/2.31", true, "Other"},
