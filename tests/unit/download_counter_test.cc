@@ -64,7 +64,7 @@ TEST_F(DownloadCounterTest, ThresholdIsHeaderPlusOneMinuteOrWholeFile) {
   EXPECT_EQ(DownloadThreshold(MediaSize{62000, 1000, 7}), 62000);   // capped at the file
   EXPECT_EQ(DownloadThreshold(MediaSize{5000, 0, 59}), 5000);       // under a minute
   EXPECT_EQ(DownloadThreshold(MediaSize{5000, 0, -1}), 5000);       // unknown
-  EXPECT_EQ(DownloadThreshold(MediaSize{6001, 1, 600}), 1 + 600);   // ceil
+  EXPECT_EQ(DownloadThreshold(MediaSize{6002, 1, 600}), 1 + 601);   // ceil(600.1)
 }
 
 TEST_F(DownloadCounterTest, FullDownloadCountsOnce) {
@@ -141,6 +141,17 @@ TEST_F(DownloadCounterTest, WindowIsRolling24hFromFirstRequest) {
             CountOutcome::kCounted);
   EXPECT_EQ(Counted("2023-11-15"), 1);
   EXPECT_EQ(Counted("2023-11-16"), 1);
+}
+
+TEST_F(DownloadCounterTest, LaterRequestsDoNotExtendTheWindow) {
+  const int64_t hour = 3600 * 1000LL;
+  EXPECT_EQ(See(Get(kDay0, "bytes=0-", 206, 30000)), CountOutcome::kBelowThreshold);
+  EXPECT_EQ(See(Get(kDay0 + 23 * hour, "bytes=30000-", 206, 1000)),
+            CountOutcome::kBelowThreshold);
+  // 24 h after the first request a new window begins: the earlier bytes are gone.
+  EXPECT_EQ(See(Get(kDay0 + 24 * hour, "bytes=31000-", 206, 30000)),
+            CountOutcome::kBelowThreshold);
+  EXPECT_EQ(Counted("2023-11-16"), 0);
 }
 
 TEST_F(DownloadCounterTest, DayIsThatOfTheCompletingRequest) {
