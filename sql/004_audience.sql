@@ -39,8 +39,9 @@ CREATE TABLE mediagate_ingest_position (
 );
 
 -- The counter's open windows: one row per file and listener (client network +
--- user agent) seen within the last 24 h: when the window began, whether it
--- was counted, and the byte ranges served so far ("a-b,c-d", end exclusive).
+-- user agent) seen within the last 24 h, keyed by a hash of the three (no
+-- address or user agent is stored): when the window began, whether it was
+-- counted, and the byte ranges served so far ("a-b,c-d", end exclusive).
 CREATE TABLE mediagate_audience_windows (
   window_key text   PRIMARY KEY,
   first_ms   bigint NOT NULL,

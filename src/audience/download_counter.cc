@@ -1,6 +1,8 @@
 // DownloadCounter: windows in a hash map keyed "file \t network \t agent".
 #include "audience/download_counter.h"
 
+#include "base/crypto.h"
+
 #include <arpa/inet.h>
 
 #include <cstring>
@@ -27,6 +29,14 @@ std::string ListenerNetwork(const std::string& address) {
   char text[INET6_ADDRSTRLEN];
   inet_ntop(AF_INET6, bytes, text, sizeof text);
   return std::string(text) + "/64";
+}
+
+std::string WindowKey(const std::string& file_id, const std::string& network,
+                      const std::string& user_agent) {
+  std::string data = file_id;
+  data.append(1, '\0').append(network).append(1, '\0').append(user_agent);
+  auto digest = Digest(HashAlgorithm::kSha256, data);
+  return digest.ok() ? HexEncode(std::string_view(*digest).substr(0, 16)) : HexEncode(data);
 }
 
 std::string UtcDay(int64_t time_ms) {
@@ -70,7 +80,7 @@ CountOutcome DownloadCounter::Count(const DownloadEvent& e) {
   const auto first = FirstServedByte(e.status, e.range, size->length_bytes);
   if (!first) return CountOutcome::kUnknownMedia;
 
-  const std::string key = e.file_id + "\t" + ListenerNetwork(e.client) + "\t" + e.user_agent;
+  const std::string key = WindowKey(e.file_id, ListenerNetwork(e.client), e.user_agent);
   Window& w = windows_[key];
   if (w.first_ms == 0 || e.time_ms - w.first_ms >= kWindowMs) w = Window{e.time_ms, false, {}};
   if (w.counted) return CountOutcome::kAlreadyCounted;

@@ -38,7 +38,7 @@ using DailyKey = std::tuple<std::string, std::string, std::string, std::string>;
 
 // One open window, as stored (mediagate_audience_windows).
 struct CounterWindow {
-  std::string key;
+  std::string key;  // WindowKey()
   int64_t first_ms = 0;
   bool counted = false;
   std::string ranges;  // ServedRanges::Encode()
@@ -109,6 +109,12 @@ class DownloadCounter : public DownloadSink {
 // The listener part of a window key: an IPv4 address as is, an IPv6 address
 // as its /64 ("2001:db8:1:2::/64"); the text as is when it is neither.
 std::string ListenerNetwork(const std::string& address);
+
+// The key of a window: the hex of the first 16 bytes of SHA-256 over file id,
+// network and user agent. Stored instead of them: the windows table holds no
+// client address or user agent.
+std::string WindowKey(const std::string& file_id, const std::string& network,
+                      const std::string& user_agent);
 
 // "YYYY-MM-DD" of a Unix time in ms, UTC.
 std::string UtcDay(int64_t time_ms);

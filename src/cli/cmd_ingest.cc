@@ -2,7 +2,8 @@
 // into mediagate_downloads_daily, and hand every event to the other sinks.
 //
 // Each commit stores the counts, the counter's windows and the log position
-// in one transaction. --once reads to the end of the log, commits and exits;
+// in one transaction. --once reads to the end of the log, commits (once, or
+// every million lines) and exits;
 // otherwise it polls and commits at least every commit_interval_ms. SIGTERM
 // and SIGINT: commit and exit 0. A commit or lookup failure exits 4 without
 // committing (systemd restarts it; the stored position is where it resumes).
@@ -35,6 +36,8 @@ void OnStop(int) { g_stop = true; }
 
 // Lines handled between two looks at the commit clock.
 constexpr int64_t kBatchLines = 20000;
+// Lines between two commits of --once.
+constexpr int64_t kOnceCommitLines = 1000000;
 // Polls a renamed log must stay quiet before we switch to the new file
 // (nginx writes to the old one until its USR1 reopen).
 constexpr int64_t kSettleMs = 1000;
@@ -109,7 +112,10 @@ int RunIngest(const std::string& config_path, bool once) {
     if (!s.ok()) return Fail(kExitFailed, s.message());
     if (!counter.status().ok()) return Fail(kExitFailed, counter.status().message());
     const bool at_end = batch < kBatchLines;
-    const bool due = std::chrono::steady_clock::now() - last_commit >= interval;
+    // --once commits at the end (and every kOnceCommitLines lines): windows
+    // that open and end within the run are never written.
+    const bool due = once ? since_commit >= kOnceCommitLines
+                          : std::chrono::steady_clock::now() - last_commit >= interval;
     if (g_stop || (once && at_end) || (since_commit > 0 && due)) {
       if (!(s = commit()).ok()) return Fail(kExitFailed, s.message());
     }

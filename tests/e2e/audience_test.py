@@ -65,7 +65,8 @@ def mutate_snippet(name, text):
         }
     elif name == "mediagate-locations.conf":
         edits = {"aud_no_log": lambda t: "\n".join(
-            line for line in t.split("\n") if "mediagate_download;" not in line)}
+            line for line in t.split("\n")
+            if not (line.strip().startswith("access_log") and "mediagate_download" in line))}
     return apply_mutations(edits, name, text)
 
 

@@ -129,6 +129,10 @@ TEST_F(DownloadCounterTest, ListenerIsIpPlusAgentWithIpv6As64) {
   EXPECT_EQ(Counted(), 4);
   EXPECT_EQ(ListenerNetwork("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
   EXPECT_EQ(ListenerNetwork("192.0.2.1"), "192.0.2.1");
+  const std::string key = WindowKey("ep", "192.0.2.1", kUa);
+  EXPECT_EQ(key.size(), 32u);
+  EXPECT_EQ(key.find("192"), std::string::npos);
+  EXPECT_NE(key, WindowKey("ep", "192.0.2.1", "Overcast/3.1"));
 }
 
 TEST_F(DownloadCounterTest, WindowIsRolling24hFromFirstRequest) {
