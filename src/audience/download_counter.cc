@@ -1,12 +1,12 @@
 // DownloadCounter: windows in a hash map keyed "file \t network \t agent".
 #include "audience/download_counter.h"
 
-#include "base/crypto.h"
-
 #include <arpa/inet.h>
 
 #include <cstring>
 #include <ctime>
+
+#include "base/crypto.h"
 
 namespace mediagate {
 
@@ -51,9 +51,7 @@ std::string UtcDay(int64_t time_ms) {
 DownloadCounter::DownloadCounter(UserAgentRules* rules, MediaSizes* sizes)
     : rules_(rules), sizes_(sizes) {}
 
-void DownloadCounter::Observe(const DownloadEvent& event) {
-  last_outcome_ = Count(event);
-}
+void DownloadCounter::Observe(const DownloadEvent& event) { last_outcome_ = Count(event); }
 
 const MediaSize* DownloadCounter::Size(const std::string& file_id) {
   auto it = size_cache_.find(file_id);

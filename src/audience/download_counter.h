@@ -59,8 +59,8 @@ enum class CountOutcome {
   kProbe,          // bytes=0-1
   kBot,
   kWatchDuplicate,
-  kUnknownMedia,   // length unknown, or a range we cannot place
-  kAlreadyCounted, // within the listener's 24 h window
+  kUnknownMedia,    // length unknown, or a range we cannot place
+  kAlreadyCounted,  // within the listener's 24 h window
   kBelowThreshold,
 };
 

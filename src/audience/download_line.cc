@@ -2,13 +2,13 @@
 #include "audience/download_line.h"
 
 #include <arpa/inet.h>
+#include <utf8.h>
 
 #include <cctype>
 #include <cmath>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <utf8.h>
 
 namespace mediagate {
 namespace {

@@ -10,11 +10,12 @@
 //   PATH.kMaxRotated by device and inode. (Numbered names only, no dateext.)
 // - `copytruncate` (PATH copied to PATH.1, then truncated): seen as PATH
 //   shorter than the offset, or (grown again since) without a newline just
-//   before the offset. (A truncated file that regrew with a newline exactly
-//   there is not seen: poll more often than nginx can write that much.) The lines from the offset to the end of PATH.1
-//   are read first, when PATH.1 exists, is not compressed and is at least
-//   that long; then PATH from 0. (Lines nginx wrote between logrotate's copy
-//   and its truncation are lost: logrotate's own race, see its manual.)
+//   before the offset. The lines from the offset to the end of PATH.1 are
+//   read first, when PATH.1 exists, is not compressed and is at least that
+//   long; then PATH from 0. (A truncated file that regrew with a newline
+//   exactly at the offset is not seen: poll more often than nginx writes
+//   that much. Lines nginx wrote between logrotate's copy and its truncation
+//   are lost: logrotate's own race, see its manual.)
 // - A partial last line (no newline yet) is never consumed; a line longer
 //   than kMaxLine bytes is handed over cut to its first kMaxLine bytes, once
 //   complete. So the offset always follows a newline.

@@ -129,8 +129,8 @@ Result<UserAgentRules> UserAgentRules::Create(std::string_view bot_list,
 }
 
 bool UserAgentRules::Matches(const Regex& re, const std::string& s) const {
-  return pcre2_match(re.code, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), 0, 0,
-                     re.match, nullptr) >= 0;
+  return pcre2_match(re.code, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), 0, 0, re.match,
+                     nullptr) >= 0;
 }
 
 const UserAgentVerdict& UserAgentRules::Classify(const std::string& user_agent) {

@@ -30,8 +30,9 @@ struct UserAgentVerdict {
 class UserAgentRules {
  public:
   // Compiles the rules. `bot_list`: one pattern a line, JavaScript syntax as
-  // isbot writes them (all are joined with '|'); `app_rules`: "<pattern>\t<app name>" a line. In both, blank lines
-  // and lines starting with '#' are skipped. InvalidArgument "<name>:<line>:
+  // isbot writes them (all are joined with '|'); `app_rules`: "<pattern>\t<app name>" a line.
+  // In both, blank lines and lines starting with '#' are skipped. InvalidArgument
+  // "<name>:<line>:
   // ..." for a pattern PCRE2 refuses or an app line without a tab or name.
   static Result<UserAgentRules> Create(std::string_view bot_list, std::string_view app_rules);
 

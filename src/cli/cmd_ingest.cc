@@ -102,7 +102,8 @@ int RunIngest(const std::string& config_path, bool once) {
       ++since_commit;
       auto event = ParseDownloadLine(line);
       if (!event.ok()) {
-        if (totals.malformed++ == 0 || first_error.empty()) first_error = event.status().message();
+        if (totals.malformed++ == 0 || first_error.empty())
+          first_error = event.status().message();
       } else {
         for (DownloadSink* sink : sinks) sink->Observe(*event);
         if (counter.last_outcome() == CountOutcome::kCounted) ++totals.counted;

@@ -29,8 +29,8 @@ std::string ArrayLiteral(const std::vector<std::string>& items) {
 
 Status Failure(const char* what, const std::exception& e) {
   if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
-    return Status::Unavailable(std::string(what) + ": PostgreSQL connection lost: " +
-                               FirstLineOf(e.what()));
+    return Status::Unavailable(std::string(what) +
+                               ": PostgreSQL connection lost: " + FirstLineOf(e.what()));
   }
   return Status::Internal(std::string(what) + ": " + FirstLineOf(e.what()));
 }
@@ -51,8 +51,9 @@ Result<std::unique_ptr<AudienceStore>> AudienceStore::Open(const Config& config)
     // A commit after a backlog writes many windows: database.statement_timeout_ms
     // is the responder's bound, not this batch writer's.
     tx.exec("SET statement_timeout = '60s'");
-    const pqxx::result r = tx.exec_params("SELECT pg_try_advisory_lock($1, hashtext($2))",
-                                          static_cast<int>(kLockClass), config.audience.log_path);
+    const pqxx::result r =
+        tx.exec_params("SELECT pg_try_advisory_lock($1, hashtext($2))",
+                       static_cast<int>(kLockClass), config.audience.log_path);
     if (!r[0][0].as<bool>()) {
       return Status::Internal("another `mediagate ingest` is reading " +
                               config.audience.log_path);
@@ -124,8 +125,9 @@ Status AudienceStore::Commit(const LogPosition& position, const CounterChanges& 
           ArrayLiteral(n));
     }
     if (!changes.deletes.empty()) {
-      tx.exec_params("DELETE FROM mediagate_audience_windows WHERE window_key = ANY($1::text[])",
-                     ArrayLiteral(changes.deletes));
+      tx.exec_params(
+          "DELETE FROM mediagate_audience_windows WHERE window_key = ANY($1::text[])",
+          ArrayLiteral(changes.deletes));
     }
     if (!changes.upserts.empty()) {
       std::vector<std::string> key, first, counted, ranges;

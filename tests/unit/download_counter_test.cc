@@ -61,10 +61,10 @@ class DownloadCounterTest : public ::testing::Test {
 
 TEST_F(DownloadCounterTest, ThresholdIsHeaderPlusOneMinuteOrWholeFile) {
   EXPECT_EQ(DownloadThreshold(MediaSize{62000, 1000, 61}), 61000);
-  EXPECT_EQ(DownloadThreshold(MediaSize{62000, 1000, 7}), 62000);   // capped at the file
-  EXPECT_EQ(DownloadThreshold(MediaSize{5000, 0, 59}), 5000);       // under a minute
-  EXPECT_EQ(DownloadThreshold(MediaSize{5000, 0, -1}), 5000);       // unknown
-  EXPECT_EQ(DownloadThreshold(MediaSize{6002, 1, 600}), 1 + 601);   // ceil(600.1)
+  EXPECT_EQ(DownloadThreshold(MediaSize{62000, 1000, 7}), 62000);  // capped at the file
+  EXPECT_EQ(DownloadThreshold(MediaSize{5000, 0, 59}), 5000);      // under a minute
+  EXPECT_EQ(DownloadThreshold(MediaSize{5000, 0, -1}), 5000);      // unknown
+  EXPECT_EQ(DownloadThreshold(MediaSize{6002, 1, 600}), 1 + 601);  // ceil(600.1)
 }
 
 TEST_F(DownloadCounterTest, FullDownloadCountsOnce) {
@@ -88,9 +88,9 @@ TEST_F(DownloadCounterTest, ExcludedRequests) {
   EXPECT_EQ(See(Get(kDay0, "", 200, 62000, "203.0.113.9",
                     "atc/1.0 watchOS/10.4 model/Watch6,1 hwp/t8301 build/21T216")),
             CountOutcome::kWatchDuplicate);
-  EXPECT_EQ(See(Get(kDay0, "", 200, 62000, "203.0.113.9",
-                    "Podcasts/1.0 (null)/(null) watchOS/10.0")),
-            CountOutcome::kWatchDuplicate);
+  EXPECT_EQ(
+      See(Get(kDay0, "", 200, 62000, "203.0.113.9", "Podcasts/1.0 (null)/(null) watchOS/10.0")),
+      CountOutcome::kWatchDuplicate);
   EXPECT_EQ(See(Get(kDay0, "", 200, 62000, "203.0.113.9", kUa, "nofile")),
             CountOutcome::kUnknownMedia);
   EXPECT_EQ(Counted(), 0);
@@ -104,7 +104,8 @@ TEST_F(DownloadCounterTest, AppRuleBeatsBotList) {
 
 TEST_F(DownloadCounterTest, RangesMustCoverTheThreshold) {
   EXPECT_EQ(See(Get(kDay0, "bytes=0-", 206, 30000)), CountOutcome::kBelowThreshold);
-  EXPECT_EQ(See(Get(kDay0 + 1, "bytes=0-", 206, 30000)), CountOutcome::kBelowThreshold);  // same
+  EXPECT_EQ(See(Get(kDay0 + 1, "bytes=0-", 206, 30000)),
+            CountOutcome::kBelowThreshold);  // same
   EXPECT_EQ(See(Get(kDay0 + 2, "bytes=30000-", 206, 30999)), CountOutcome::kBelowThreshold);
   EXPECT_EQ(See(Get(kDay0 + 3, "bytes=60999-", 206, 1)), CountOutcome::kCounted);  // 61000
   EXPECT_EQ(Counted(), 1);

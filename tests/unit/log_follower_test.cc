@@ -40,6 +40,22 @@ class LogFollowerTest : public ::testing::Test {
   }
   using Lines = std::vector<std::string>;
 
+  // Writes and reads "a", appends `unread`, then does what logrotate's
+  // copytruncate does: PATH copied to PATH.1 (or `copy` written there
+  // instead), PATH truncated in place.
+  void CopyTruncate(LogFollower* f, const std::string& unread, const std::string& copy = "") {
+    Append(path_, "a\n");
+    EXPECT_EQ(Poll(f), Lines{"a"});
+    Append(path_, unread);
+    std::ifstream in(path_);
+    if (copy.empty()) {
+      std::ofstream(path_ + ".1") << in.rdbuf();
+    } else {
+      std::ofstream(path_ + ".1") << copy;
+    }
+    ASSERT_EQ(::truncate(path_.c_str(), 0), 0);
+  }
+
   std::string dir_, path_;
 };
 
@@ -81,8 +97,8 @@ TEST_F(LogFollowerTest, CreateRotationFinishesOldFileThenSwitches) {
   LogFollower f(path_, {}, 1);  // one quiet poll before switching
   EXPECT_EQ(Poll(&f), Lines{"a"});
   ASSERT_EQ(::rename(path_.c_str(), (path_ + ".1").c_str()), 0);
-  Append(path_, "c\n");           // the new file
-  Append(path_ + ".1", "b\n");    // nginx still writing the old one
+  Append(path_, "c\n");             // the new file
+  Append(path_ + ".1", "b\n");      // nginx still writing the old one
   EXPECT_EQ(Poll(&f), Lines{"b"});  // old file grew: not switched yet
   EXPECT_EQ(Poll(&f), Lines{"c"});  // quiet: switched
   EXPECT_EQ(f.position().lines, 3);
@@ -120,14 +136,8 @@ TEST_F(LogFollowerTest, RestartFindsItsFileRenamedToDotOne) {
 }
 
 TEST_F(LogFollowerTest, CopytruncateReadsTheRestFromTheCopy) {
-  Append(path_, "a\n");
   LogFollower f(path_, {}, 0);
-  EXPECT_EQ(Poll(&f), Lines{"a"});
-  Append(path_, "b\n");
-  // logrotate copytruncate: copy, then truncate in place.
-  std::ifstream in(path_);
-  std::ofstream(path_ + ".1") << in.rdbuf();
-  ASSERT_EQ(::truncate(path_.c_str(), 0), 0);
+  CopyTruncate(&f, "b\n");
   EXPECT_EQ(Poll(&f), Lines{"b"});  // shorter than our offset
   EXPECT_EQ(f.position().offset, 0);
   Append(path_, "c\n");
@@ -137,24 +147,15 @@ TEST_F(LogFollowerTest, CopytruncateReadsTheRestFromTheCopy) {
 }
 
 TEST_F(LogFollowerTest, CopytruncateSeenAfterTheFileGrewPastOurOffset) {
-  Append(path_, "a\n");
   LogFollower f(path_, {}, 0);
-  EXPECT_EQ(Poll(&f), Lines{"a"});
-  Append(path_, "b\n");
-  std::ifstream in(path_);
-  std::ofstream(path_ + ".1") << in.rdbuf();
-  ASSERT_EQ(::truncate(path_.c_str(), 0), 0);
+  CopyTruncate(&f, "b\n");
   Append(path_, "ccc\n");  // longer than our offset: no newline at offset - 1
   EXPECT_EQ(Poll(&f), (Lines{"b", "ccc"}));
 }
 
 TEST_F(LogFollowerTest, CopytruncateIgnoresCompressedCopy) {
-  Append(path_, "a\n");
   LogFollower f(path_, {}, 0);
-  EXPECT_EQ(Poll(&f), Lines{"a"});
-  Append(path_, "b\n");
-  std::ofstream(path_ + ".1") << "\x1f\x8b" << "junkjunk\n";
-  ASSERT_EQ(::truncate(path_.c_str(), 0), 0);
+  CopyTruncate(&f, "b\n", "\x1f\x8bjunkjunk\n");
   Append(path_, "ccc\n");
   EXPECT_EQ(Poll(&f), Lines{"ccc"});
 }

@@ -12,8 +12,8 @@ TEST(ServedRangesTest, UnionCountsOverlapsOnce) {
   r.Add(50, 150);   // overlaps
   r.Add(150, 200);  // adjacent
   r.Add(300, 310);
-  r.Add(5, 10);     // inside
-  r.Add(10, 5);     // inverted: ignored
+  r.Add(5, 10);  // inside
+  r.Add(10, 5);  // inverted: ignored
   EXPECT_EQ(r.Total(), 210);
   EXPECT_EQ(r.Encode(), "0-200,300-310");
   r.Add(190, 305);  // bridges

@@ -55,8 +55,8 @@ TEST(UserAgentRulesTest, AppleWatchDuplicates) {
   EXPECT_TRUE(rules.Classify("atc/1.0 watchOS/10.4 model/Watch6,1 hwp/t8301 build/21T216")
                   .watch_duplicate);
   EXPECT_TRUE(rules.Classify("Podcasts/1.0 (null)/(null) watchOS/10.0").watch_duplicate);
-  EXPECT_FALSE(rules.Classify("Podcasts/1650.20 CFNetwork/1408.0.4 Darwin/22.5.0")
-                   .watch_duplicate);
+  EXPECT_FALSE(
+      rules.Classify("Podcasts/1650.20 CFNetwork/1408.0.4 Darwin/22.5.0").watch_duplicate);
 }
 
 TEST(UserAgentRulesTest, FirstAppRuleWinsAndCommentsAreSkipped) {
