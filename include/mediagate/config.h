@@ -265,6 +265,10 @@ struct AudienceConfig {
   std::string bot_list = "/usr/share/mediagate/audience/isbot-patterns.txt";
   // App rules: "<PCRE2 pattern><TAB><app name>" a line, first match wins.
   std::string app_rules = "/usr/share/mediagate/audience/apps.tsv";
+  // GeoIP country databases (Debian's geoip-database; libGeoIP format) for
+  // IPv4 and IPv6; a file that does not exist, or "", gives country "".
+  std::string geoip_path = "/usr/share/GeoIP/GeoIP.dat";
+  std::string geoip6_path = "/usr/share/GeoIP/GeoIPv6.dat";
   // Milliseconds between two looks at the log when at its end. Default 200.
   int64_t poll_ms = 200;
   // Longest time between two commits of the counts and position, in ms.

@@ -48,8 +48,9 @@ std::string UtcDay(int64_t time_ms) {
   return out;
 }
 
-DownloadCounter::DownloadCounter(UserAgentRules* rules, MediaSizes* sizes)
-    : rules_(rules), sizes_(sizes) {}
+DownloadCounter::DownloadCounter(UserAgentRules* rules, MediaSizes* sizes,
+                                 CountryLookup* countries)
+    : rules_(rules), sizes_(sizes), countries_(countries) {}
 
 void DownloadCounter::Observe(const DownloadEvent& event) { last_outcome_ = Count(event); }
 
@@ -87,7 +88,8 @@ CountOutcome DownloadCounter::Count(const DownloadEvent& e) {
   if (w.ranges.Total() < DownloadThreshold(*size)) return CountOutcome::kBelowThreshold;
   w.counted = true;
   w.ranges = ServedRanges();  // no longer needed
-  ++downloads_[DailyKey{UtcDay(e.time_ms), e.file_id, ua.app, ""}];
+  const std::string country = countries_ == nullptr ? "" : countries_->Country(e.client);
+  ++downloads_[DailyKey{UtcDay(e.time_ms), e.file_id, ua.app, country}];
   return CountOutcome::kCounted;
 }
 

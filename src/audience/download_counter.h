@@ -10,7 +10,7 @@
 // the request after which the union of bytes served to it (each response
 // covers [first byte, first byte + bytes sent)) reaches DownloadThreshold.
 // The download is credited to the UTC day of that request, the app of the
-// user agent and the country ("" for now).
+// user agent and the country of the client address ("" without a lookup).
 //
 // The caller persists TakeChanges() with the log position in one
 // transaction, and Restore()s the windows on start. Not thread-safe.
@@ -25,6 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "audience/country_lookup.h"
 #include "audience/download_sink.h"
 #include "audience/media_sizes.h"
 #include "audience/served_ranges.h"
@@ -66,8 +67,9 @@ enum class CountOutcome {
 
 class DownloadCounter : public DownloadSink {
  public:
-  // REQUIRES: rules and sizes outlive the counter.
-  DownloadCounter(UserAgentRules* rules, MediaSizes* sizes);
+  // REQUIRES: rules, sizes and countries (may be null: country "") outlive
+  // the counter.
+  DownloadCounter(UserAgentRules* rules, MediaSizes* sizes, CountryLookup* countries = nullptr);
 
   void Observe(const DownloadEvent& event) override;
 
@@ -97,6 +99,7 @@ class DownloadCounter : public DownloadSink {
 
   UserAgentRules* rules_;
   MediaSizes* sizes_;
+  CountryLookup* countries_;
   Status status_;
   CountOutcome last_outcome_ = CountOutcome::kCounted;
   int64_t latest_ms_ = 0;

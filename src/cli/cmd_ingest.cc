@@ -27,6 +27,7 @@
 #include "server/logging.h"
 #include "server/stop_signals.h"
 #include "store/audience_store.h"
+#include "store/geoip_country.h"
 
 namespace mediagate::cli {
 namespace {
@@ -66,7 +67,11 @@ int RunIngest(const std::string& config_path, bool once) {
   auto windows = (*store)->LoadWindows();
   if (!windows.ok()) return Fail(kExitFailed, windows.status().message());
 
-  DownloadCounter counter(&*rules, store->get());
+  GeoIpCountry countries(ac.geoip_path, ac.geoip6_path);
+  spdlog::info("ingest: countries from GeoIP: IPv4 {}, IPv6 {}",
+               countries.has_v4() ? ac.geoip_path : "none",
+               countries.has_v6() ? ac.geoip6_path : "none");
+  DownloadCounter counter(&*rules, store->get(), &countries);
   counter.Restore(*windows);
   // Every event goes to each sink, in log order. Add sinks here.
   const std::vector<DownloadSink*> sinks = {&counter};

@@ -20,6 +20,7 @@ must make some test fail:
     aud_no_user      the log's user is always "" (nothing counts)
     aud_no_bots      an empty bot list (the bot counts)
     aud_no_apps      empty app rules (apps are "Other", isbot drops Overcast)
+    aud_no_geoip     no IPv4 GeoIP database (every country "")
 The counting rules themselves are checked by the same assertions with the
 binary broken by hand (see the report of the change that added this file).
 """
@@ -83,6 +84,8 @@ class AudienceTest(StackTestCase, unittest.TestCase):
             audience["bot_list"] = empty
         if "aud_no_apps" in MUTATIONS:
             audience["app_rules"] = empty
+        if "aud_no_geoip" in MUTATIONS:
+            audience["geoip_path"] = ""
         return {"snippet_filter": mutate_snippet,
                 "mediagate_config": {"redis": {"key_prefix": "mg-e2e-aud"},
                                      "audience": audience}}
@@ -126,8 +129,8 @@ class AudienceTest(StackTestCase, unittest.TestCase):
         ids = ",".join(f"'{f}'" for f in fids)
         out = self.stack.psql(
             "SELECT day, file_id, app, country, downloads FROM mediagate_downloads_daily "
-            f"WHERE file_id IN ({ids}) ORDER BY file_id, app")
-        return [tuple(line.split("|")) for line in out.strip().splitlines() if line]
+            f"WHERE file_id IN ({ids}) ORDER BY file_id, app, country")
+        return sorted(tuple(line.split("|")) for line in out.strip().splitlines() if line)
 
     def position(self):
         out = self.stack.psql("SELECT lines FROM mediagate_ingest_position").strip()
@@ -167,6 +170,9 @@ class AudienceTest(StackTestCase, unittest.TestCase):
         # AntennaPod from two addresses of one IPv6 /64: one listener.
         go(long_id, "2001:db8:1:2::1", ANTENNA)
         go(long_id, "2001:db8:1:2::99", ANTENNA)
+        # From a public address: its country when Debian's GeoIP database is
+        # installed (the documentation addresses above have none).
+        go(long_id, "81.2.69.160", ANTENNA)
         # A bot and an Apple Watch duplicate: full downloads, never counted.
         go(long_id, "192.0.2.50", BOT)
         go(long_id, "192.0.2.51", WATCH)
@@ -180,11 +186,13 @@ class AudienceTest(StackTestCase, unittest.TestCase):
         self.wait_for_log(before + n)
 
         self.ingest_once()
-        want = [(day, long_id, "AntennaPod", "", "1"),
-                (day, long_id, "Apple Podcasts", "", "1"),
-                (day, long_id, "Overcast", "", "2"),
-                (day, long_id, "Spotify", "", "1"),
-                (day, short_id, "Pocket Casts", "", "1")]
+        antenna = [(day, long_id, "AntennaPod", "", "1"), (day, long_id, "AntennaPod", "GB", "1")]
+        if not os.path.exists("/usr/share/GeoIP/GeoIP.dat"):
+            antenna = [(day, long_id, "AntennaPod", "", "2")]
+        want = sorted(antenna + [(day, long_id, "Apple Podcasts", "", "1"),
+                                 (day, long_id, "Overcast", "", "2"),
+                                 (day, long_id, "Spotify", "", "1"),
+                                 (day, short_id, "Pocket Casts", "", "1")])
         self.assertEqual(self.counts(long_id, short_id), want)
         self.assertEqual(self.position() - p0, self.files_lines() - l0)
 
@@ -196,7 +204,7 @@ class AudienceTest(StackTestCase, unittest.TestCase):
         go(short_id, "192.0.2.60", POCKET, f"bytes={SHORT_SIZE - 1}-")  # completes it
         self.wait_for_log(before + n)
         self.ingest_once()
-        want[-1] = (day, short_id, "Pocket Casts", "", "2")
+        want[-1] = (day, short_id, "Pocket Casts", "", "2")  # short_id sorts last
         self.assertEqual(self.counts(long_id, short_id), want)
         self.assertEqual(self.position() - p0, self.files_lines() - l0)
 

@@ -358,6 +358,8 @@ TEST_F(ConfigTest, EffectiveConfigPrintsEveryKeyAndLoadsBack) {
       "media_query = \"SELECT 1, 0, NULL WHERE $1 = 'x'\"",
       "bot_list = \"/b.txt\"",
       "app_rules = \"/a.tsv\"",
+      "geoip_path = \"\"",
+      "geoip6_path = \"/g6.dat\"",
       "poll_ms = 50",
       "commit_interval_ms = 500",
   };

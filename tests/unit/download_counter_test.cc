@@ -159,6 +159,24 @@ TEST_F(DownloadCounterTest, LaterRequestsDoNotExtendTheWindow) {
   EXPECT_EQ(Counted("2023-11-16"), 0);
 }
 
+class FakeCountries : public CountryLookup {
+ public:
+  std::string Country(const std::string& address) override {
+    return address == "198.51.100.7" ? "FR" : "";
+  }
+};
+
+TEST_F(DownloadCounterTest, CountryOfTheClientAddress) {
+  FakeCountries countries;
+  DownloadCounter counter(rules_.get(), &sizes_, &countries);
+  counter.Observe(Get(kDay0, "", 200, 62000, "198.51.100.7"));
+  counter.Observe(Get(kDay0, "", 200, 62000, "198.51.100.8"));
+  const auto changes = counter.TakeChanges();
+  const std::map<DailyKey, int64_t> want = {{{"2023-11-15", "ep", "Overcast", "FR"}, 1},
+                                            {{"2023-11-15", "ep", "Overcast", ""}, 1}};
+  EXPECT_EQ(changes.downloads, want);
+}
+
 TEST_F(DownloadCounterTest, DayIsThatOfTheCompletingRequest) {
   const int64_t late = kDay0 + 86400 * 1000LL - 1000;  // 23:59:59
   EXPECT_EQ(See(Get(late, "bytes=0-", 206, 30000)), CountOutcome::kBelowThreshold);
