@@ -20,3 +20,31 @@ CREATE TABLE mediagate_downloads_daily (
   PRIMARY KEY (day, file_id, app, country)
 );
 CREATE INDEX mediagate_downloads_daily_file ON mediagate_downloads_daily (file_id, day);
+
+-- Media header size, for the IAB threshold (ID3 header + one minute of
+-- audio); 0 when unknown.
+ALTER TABLE mediagate_media ADD COLUMN header_bytes bigint NOT NULL DEFAULT 0
+  CHECK (header_bytes >= 0);
+
+-- Where `mediagate ingest` stands in the download log: one row, written in the
+-- same transaction as the counts it read, so a restart neither loses nor
+-- double-counts a line.
+CREATE TABLE mediagate_ingest_position (
+  log_path   text   PRIMARY KEY,
+  device     bigint NOT NULL,
+  inode      bigint NOT NULL,
+  "offset"   bigint NOT NULL,
+  lines      bigint NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- The counter's open windows: one row per file and listener (client network +
+-- user agent) seen within the last 24 h, keyed by a hash of the three (no
+-- address or user agent is stored): when the window began, whether it was
+-- counted, and the byte ranges served so far ("a-b,c-d", end exclusive).
+CREATE TABLE mediagate_audience_windows (
+  window_key text   PRIMARY KEY,
+  first_ms   bigint NOT NULL,
+  counted    boolean NOT NULL,
+  ranges     text   NOT NULL
+);

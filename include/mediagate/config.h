@@ -278,6 +278,33 @@ struct LogConfig {
   int64_t error_interval_seconds = 10;
 };
 
+// [audience]: `mediagate ingest`, which counts downloads from nginx's download
+// log (log_format mediagate_download) by the IAB v2.2 rules.
+struct AudienceConfig {
+  // The download log nginx writes. Default /var/log/nginx/mediagate-downloads.log.
+  std::string log_path = "/var/log/nginx/mediagate-downloads.log";
+  // SQL returning (length_bytes, header_bytes, duration_seconds) of the file
+  // id $1; NULLs and no row mean unknown. Default: the built-in schema.
+  std::string media_query =
+      "SELECT m.length_bytes, m.header_bytes, e.duration_seconds FROM mediagate_media m "
+      "LEFT JOIN mediagate_episodes e ON e.media_id = m.id WHERE m.id = $1 "
+      "ORDER BY e.id LIMIT 1";
+  // Bot user-agent patterns, one PCRE2 pattern a line ('#' comments).
+  // Default: the pinned isbot list the package installs.
+  std::string bot_list = "/usr/share/mediagate/audience/isbot-patterns.txt";
+  // App rules: "<PCRE2 pattern><TAB><app name>" a line, first match wins.
+  std::string app_rules = "/usr/share/mediagate/audience/apps.tsv";
+  // GeoIP country databases (Debian's geoip-database; libGeoIP format) for
+  // IPv4 and IPv6; a file that does not exist, or "", gives country "".
+  std::string geoip_path = "/usr/share/GeoIP/GeoIP.dat";
+  std::string geoip6_path = "/usr/share/GeoIP/GeoIPv6.dat";
+  // Milliseconds between two looks at the log when at its end. Default 200.
+  int64_t poll_ms = 200;
+  // Longest time between two commits of the counts and position, in ms.
+  // Default 1000.
+  int64_t commit_interval_ms = 1000;
+};
+
 struct Config {
   std::string path;  // the file this was loaded from
   TokenConfig token;
@@ -291,6 +318,7 @@ struct Config {
   FeedConfig feed;
   SharingConfig sharing;
   LogConfig log;
+  AudienceConfig audience;
   // Non-fatal findings, e.g. a secret file readable by other users.
   std::vector<std::string> warnings;
 };

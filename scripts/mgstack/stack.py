@@ -101,6 +101,8 @@ class Stack:
                                    p("run", "mediagate.sock"), p("logs", "mediagate.log"),
                                    spawn_fcgi_user=NGINX_USER, cwd=self.state)
         self.nginx = Nginx(self.procs, p("nginx"), self.logs, self.http_port)
+        # nginx's download log (log_format mediagate_download), for `mediagate ingest`
+        self.download_log = p("logs", "mediagate-downloads.log")
         self.db = Schema(self.postgres.psql)
         self.psql = self.postgres.psql
         self.config = None
@@ -183,6 +185,9 @@ class Stack:
             "server": {"workers": self.workers},
             "url": {"public_base": self.url("")},
             "feed": {"notice_link": "https://example.com/renew"},
+            "audience": {"log_path": self.download_log,
+                         "bot_list": os.path.join(REPO, "data", "audience", "isbot-patterns.txt"),
+                         "app_rules": os.path.join(REPO, "data", "audience", "apps.tsv")},
         }
 
     def start_mediagate(self):
@@ -227,11 +232,14 @@ class Stack:
                 ("/var/cache/nginx/mediagate", os.path.join(self.nginx.prefix, "cache")),
                 # the one storage origin that redirects may point at
                 ('"~^https://([a-z0-9-]+\\.)?s3\\.eu-central-1\\.amazonaws\\.com/"',
-                 f'"~^{origin}/"')]),
+                 f'"~^{origin}/"'),
+                # loopback is the trusted proxy (tests send X-Forwarded-For)
+                ("# set_real_ip_from 192.0.2.0/24;", "set_real_ip_from 127.0.0.1;")]),
             "mediagate-locations.conf": self._snippet("mediagate-locations.conf", [
                 ("unix:/run/mediagate/mediagate.sock", f"unix:{self.mediagate.sock}"),
                 ("/etc/nginx/snippets/mediagate-storage.conf", "mediagate-storage.conf"),
-                ("/var/log/nginx/access.log", access_log)]),
+                ("/var/log/nginx/access.log", access_log),
+                ("/var/log/nginx/mediagate-downloads.log", self.download_log)]),
             "mediagate-storage.conf": self._snippet("mediagate-storage.conf", []),
         }
         http_conf = "    include mediagate-http.conf;\n"

@@ -216,6 +216,20 @@ class StackTestCase(LogChecks):
 # file lists the names it knows); some test must then fail.
 MUTATIONS = frozenset(m for m in os.environ.get("MEDIAGATE_E2E_MUTATE", "").split(",") if m)
 
+
+
+def apply_mutations(edits, name, text):
+    """text with the edits {mutation: text -> text} of the mutations asked for
+    in MEDIAGATE_E2E_MUTATE; fails when one of them changes nothing (the
+    snippet `name` no longer has what the mutation breaks)."""
+    for m in sorted(MUTATIONS & set(edits)):
+        new = edits[m](text)
+        if new == text:
+            raise AssertionError(f"mutation {m} changed nothing in {name}")
+        text = new
+    return text
+
+
 # The change listener looks at every changed row a second time this long after
 # the notification (ChangeListener::kRecheck), dropping what was cached meanwhile.
 LISTENER_RECHECK = 0.25

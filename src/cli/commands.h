@@ -25,6 +25,7 @@ void AddLinksCommand(CLI::App& app, Action* action);
 void AddStatsCommand(CLI::App& app, Action* action);
 void AddReportCommand(CLI::App& app, Action* action);
 void AddSharingCommand(CLI::App& app, Action* action);
+void AddIngestCommand(CLI::App& app, Action* action);
 
 }  // namespace mediagate::cli
 

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   AddStatsCommand(app, &action);
   AddReportCommand(app, &action);
   AddSharingCommand(app, &action);
+  AddIngestCommand(app, &action);
   const auto named = [&](const CLI::App* sub) { return sub->check_name(argv[1]); };
   if (argc > 1 && argv[1][0] != '-' && app.get_subcommands(named).empty()) {
     return Fail(kExitUsage, std::string("unknown command \"") + argv[1] + "\" (see --help)");

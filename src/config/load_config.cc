@@ -13,7 +13,7 @@ const std::vector<SectionDef>& ConfigSections() {
   static const std::vector<SectionDef> kSections = {
       TokenSection(), StorageSection(),     UrlSection(),    DatabaseSection(),
       RedisSection(), EntitlementSection(), ServerSection(), NotifySection(),
-      FeedSection(),  SharingSection(),     LogSection()};
+      FeedSection(),  SharingSection(),     LogSection(),    AudienceSection()};
   return kSections;
 }
 

@@ -83,6 +83,7 @@ SectionDef NotifySection();
 SectionDef FeedSection();
 SectionDef SharingSection();
 SectionDef LogSection();
+SectionDef AudienceSection();
 
 // Every section, in file order.
 const std::vector<SectionDef>& ConfigSections();

@@ -4,7 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "base/first_line.h"
-#include "config/conninfo.h"
+#include "store/pg_connect.h"
 #include "schema_sql.h"
 
 namespace mediagate {
@@ -15,14 +15,9 @@ constexpr long kAdvisoryLock = 0x6d65646961676174;  // "mediagat"
 }  // namespace
 
 Status Migrate(const DatabaseConfig& config, std::string* report) {
-  auto conninfo = BuildConnectionString(config);
-  if (!conninfo.ok()) return conninfo.status();
-  std::unique_ptr<pqxx::connection> conn;
-  try {
-    conn = std::make_unique<pqxx::connection>(*conninfo);
-  } catch (const std::exception& e) {
-    return Status::Unavailable("cannot connect to PostgreSQL: " + FirstLineOf(e.what()));
-  }
+  auto connected = ConnectPostgres(config);
+  if (!connected.ok()) return connected.status();
+  std::unique_ptr<pqxx::connection> conn = std::move(*connected);
   for (const Migration& m : kMigrations) {
     try {
       pqxx::work tx(*conn);

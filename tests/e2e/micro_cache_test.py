@@ -37,7 +37,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 import mgstack as mg  # noqa: E402
 from mgstack.nginx import USER as NGINX_USER  # noqa: E402
-from mgstack.testing import MUTATIONS, StackTestCase, run_stack_tests  # noqa: E402
+from mgstack.testing import StackTestCase, apply_mutations, run_stack_tests  # noqa: E402
 
 WINDOW = 0.5        # the micro-cache window of mediagate-http.conf
 MARGIN = 0.03       # nginx's $msec is its cached time: keep away from window edges
@@ -73,12 +73,7 @@ def mutate_snippet(name, text):
             edits[m] = lambda t, regex=regex: t + (
                 f'\nmap $request_uri $mg_mutant_uri {{\n    default $request_uri;\n'
                 f'    "{regex}" "$1$2";\n}}\n')
-    for m in MUTATIONS & set(edits):
-        new = edits[m](text)
-        if new == text:
-            raise AssertionError(f"mutation {m} changed nothing in {name}")
-        text = new
-    return text
+    return apply_mutations(edits, name, text)
 
 
 def other(alphabet, c):

@@ -135,6 +135,21 @@ TEST_F(ConfigTest, ErrorsAreOneLineNamingTheKey) {
   ExpectError(TokenSection() + local + "[notify]\nenabled = \"yes\"\n", "notify.enabled");
 }
 
+TEST_F(ConfigTest, AudienceSection) {
+  auto defaults = Load(TokenSection() + kLocal);
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->audience.log_path, "/var/log/nginx/mediagate-downloads.log");
+  EXPECT_EQ(defaults->audience.commit_interval_ms, 1000);
+  const std::string base = TokenSection() + kLocal + "[audience]\n";
+  ExpectError(base + "log_path = \"dl.log\"\n", "audience.log_path");
+  ExpectError(base + "bot_list = \"\"\n", "audience.bot_list");
+  ExpectError(base + "app_rules = \"apps\"\n", "audience.app_rules");
+  ExpectError(base + "media_query = \"SELECT 1\"\n", "audience.media_query");
+  ExpectError(base + "poll_ms = 0\n", "audience.poll_ms");
+  ExpectError(base + "commit_interval_ms = 10\n", "audience.commit_interval_ms");
+  ExpectError(base + "log = \"x\"\n", "audience.log");
+}
+
 TEST_F(ConfigTest, NotifySection) {
   auto defaults = Load(TokenSection() + kLocal);
   ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
@@ -374,6 +389,15 @@ TEST_F(ConfigTest, EffectiveConfigPrintsEveryKeyAndLoadsBack) {
       "[log]",
       "level = \"debug\"",
       "error_interval_seconds = 30",
+      "[audience]",
+      "log_path = \"/var/log/dl.log\"",
+      "media_query = \"SELECT 1, 0, NULL WHERE $1 = 'x'\"",
+      "bot_list = \"/b.txt\"",
+      "app_rules = \"/a.tsv\"",
+      "geoip_path = \"\"",
+      "geoip6_path = \"/g6.dat\"",
+      "poll_ms = 50",
+      "commit_interval_ms = 500",
   };
   std::string toml;
   for (const std::string& line : keys) toml += line + "\n";
