@@ -175,10 +175,11 @@ def wrk(url, connections, duration, threads=None, script=None, script_args=()):
             "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))}
 
 
-def cpu_seconds(procs):
+def cpu_seconds(procs, extra_pids=()):
     """CPU seconds (user + system) used so far by every process that `procs`
-    started and their descendants (nginx and mediagate workers, PostgreSQL
-    backends...), plus this process's waited-for children (wrk, fcgi_load).
+    started, those in extra_pids, and their descendants (nginx and mediagate
+    workers, PostgreSQL backends...), plus this process's waited-for children
+    (wrk, fcgi_load).
     Differences between two calls are what a phase cost, whatever else the
     machine was running."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -191,7 +192,7 @@ def cpu_seconds(procs):
             except OSError:
                 continue  # exited meanwhile
             stats[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
-    tree = {pid for pid in procs.pids() if pid in stats}
+    tree = {pid for pid in list(procs.pids()) + list(extra_pids) if pid in stats}
     grown = True
     while grown:
         grown = False
