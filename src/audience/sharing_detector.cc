@@ -21,39 +21,36 @@ size_t SharingDetector::entries() const {
   return n;
 }
 
-void SharingDetector::Expire(Subscriber* s, int64_t cutoff_ms) {
-  if (s->oldest_ms > cutoff_ms) return;
-  int64_t oldest = INT64_MAX;
-  for (LastSeen* seen : {&s->networks, &s->agents}) {
-    for (auto it = seen->begin(); it != seen->end();) {
-      if (it->second <= cutoff_ms) {
-        it = seen->erase(it);
-      } else {
-        oldest = std::min(oldest, it->second);
-        ++it;
-      }
-    }
-  }
-  s->oldest_ms = oldest;
-}
-
-void SharingDetector::Remember(LastSeen* seen, const std::string& key, int64_t time_ms) {
-  auto it = seen->find(key);
-  if (it != seen->end()) {
-    it->second = std::max(it->second, time_ms);
+void SharingDetector::LastSeen::Touch(const std::string& key, int64_t time_ms, size_t limit) {
+  auto it = last_.find(key);
+  if (it != last_.end()) {
+    if (time_ms <= it->second) return;
+    by_time_.erase({it->second, &it->first});
+    by_time_.emplace(time_ms, &it->first);
+    it->second = time_ms;
     return;
   }
-  if (seen->size() >= kMaxEntriesPerUser) {
-    seen->erase(std::min_element(seen->begin(), seen->end(), [](const auto& a, const auto& b) {
-      return a.second < b.second;
-    }));
+  if (last_.size() >= limit && !by_time_.empty()) {
+    const std::string* oldest = by_time_.begin()->second;
+    by_time_.erase(by_time_.begin());
+    last_.erase(*oldest);
   }
-  seen->emplace(key, time_ms);
+  it = last_.emplace(key, time_ms).first;
+  by_time_.emplace(time_ms, &it->first);
+}
+
+void SharingDetector::LastSeen::ExpireUpTo(int64_t cutoff_ms) {
+  while (!by_time_.empty() && by_time_.begin()->first <= cutoff_ms) {
+    const std::string* key = by_time_.begin()->second;
+    by_time_.erase(by_time_.begin());
+    last_.erase(*key);
+  }
 }
 
 void SharingDetector::Sweep(int64_t cutoff_ms) {
   for (auto it = users_.begin(); it != users_.end();) {
-    Expire(&it->second, cutoff_ms);
+    it->second.networks.ExpireUpTo(cutoff_ms);
+    it->second.agents.ExpireUpTo(cutoff_ms);
     if (it->second.networks.empty() && it->second.agents.empty()) {
       it = users_.erase(it);
     } else {
@@ -73,11 +70,11 @@ void SharingDetector::Observe(const DownloadEvent& event) {
   }
 
   Subscriber& s = users_[event.user_ref];
-  Expire(&s, cutoff_ms);
+  s.networks.ExpireUpTo(cutoff_ms);
+  s.agents.ExpireUpTo(cutoff_ms);
   const std::string network = NetworkPrefix(event.client);
-  if (!network.empty()) Remember(&s.networks, network, event.time_ms);
-  Remember(&s.agents, event.user_agent, event.time_ms);
-  s.oldest_ms = std::min(s.oldest_ms, event.time_ms);
+  if (!network.empty()) s.networks.Touch(network, event.time_ms, kMaxEntriesPerUser);
+  s.agents.Touch(event.user_agent, event.time_ms, kMaxEntriesPerUser);
 
   const auto networks = static_cast<int64_t>(s.networks.size());
   const auto agents = static_cast<int64_t>(s.agents.size());

@@ -30,6 +30,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -65,16 +66,28 @@ class SharingDetector : public DownloadSink {
   size_t entries() const;
 
  private:
-  using LastSeen = std::unordered_map<std::string, int64_t>;  // key -> event time
+  // Keys with the event time each was last seen, also ordered by that time,
+  // so that expiring the old ones costs O(log n) per key, not a scan.
+  class LastSeen {
+   public:
+    // Records `key` at `time_ms` (a later time replaces an earlier one); at
+    // `limit` keys, the least recently seen one goes first.
+    void Touch(const std::string& key, int64_t time_ms, size_t limit);
+    // Drops the keys last seen at or before `cutoff_ms`.
+    void ExpireUpTo(int64_t cutoff_ms);
+    size_t size() const { return last_.size(); }
+    bool empty() const { return last_.empty(); }
+
+   private:
+    std::unordered_map<std::string, int64_t> last_;
+    // (time, the key in last_: its nodes do not move).
+    std::set<std::pair<int64_t, const std::string*>> by_time_;
+  };
   struct Subscriber {
     LastSeen networks;
     LastSeen agents;
-    int64_t oldest_ms = INT64_MAX;  // no entry is older than this
     bool flagged = false;
   };
-  // Drops the entries at or before `cutoff_ms`.
-  static void Expire(Subscriber* s, int64_t cutoff_ms);
-  static void Remember(LastSeen* seen, const std::string& key, int64_t time_ms);
   void Sweep(int64_t cutoff_ms);
 
   int64_t max_networks_;
