@@ -6,7 +6,7 @@ import sys
 import time
 
 from .clients import http
-from .processes import Processes, log
+from .processes import Processes, StackError, log
 from .schema import DAY
 from .stack import REPO, Stack, others_can_traverse, settings, stop_state
 
@@ -143,6 +143,18 @@ def start(state, binary, backend, port):
         ("Metrics, Prometheus text (loopback only)", f"curl '{u['metrics']}'",
          check(u["metrics"], 200)),
     ]
+    # Audience: nginx's download log (buffered, flushed every second), counted.
+    time.sleep(1.2)
+    report = os.path.join(stack.state, "report.html")
+    try:
+        stack.mediagate.cli("ingest", "--config", stack.config_path, "--once")
+        stack.mediagate.cli("report", "--config", stack.config_path, "--out", report)
+        counted = "ok"
+    except StackError as exc:
+        counted = f"FAILED ({str(exc).splitlines()[0]})"
+    checks.append(("Downloads counted by the IAB rules from nginx's download log (the "
+                   "requests above), and the report page", f"{stack.binary} stats --config "
+                   f"{stack.config_path}\n  (report: file://{report})", counted))
     out = [f"\nmediagate demo is running ({time.monotonic() - t0:.1f} s)",
            f"  nginx:     http://127.0.0.1:{stack.http_port}/",
            f"  storage:   {storage}",
@@ -150,13 +162,14 @@ def start(state, binary, backend, port):
     for title, cmd, result in checks:
         out += [f"# {title}   [{result}]", f"  {cmd}", ""]
     scripts = os.path.join(REPO, "scripts")
-    out += ["# Revoke Alice's access at once: cancel her subscription, then drop her cached record",
+    out += ["# Revoke Alice's access: cancel her subscription. The built-in schema's triggers",
+            "# tell every worker at COMMIT: her next request is denied within a second.",
             f"  PYTHONPATH={scripts} {sys.executable} -m mgstack demo psql {state} "
             "\"UPDATE mediagate_subscriptions SET status='canceled', current_period_end="
             f"now() - interval '30 days' WHERE user_id={alice.id}\"",
-            f"  {stack.binary} invalidate --config {stack.config_path} --user alice@example.com",
-            "  (without invalidate, the cached record expires after redis.user_ttl_seconds = 60)",
             "  Run scripts/demo again to restore the demo data.", "",
+            "# Follow the download log continuously (as the mediagate-ingest service does)",
+            f"  {stack.binary} ingest --config {stack.config_path}", "",
             "# Alice's feed URLs and one premium link, for a welcome email",
             f"  {stack.binary} links --config {stack.config_path} --user alice@example.com",
             f"  {stack.binary} links --config {stack.config_path} --user alice@example.com "
