@@ -33,7 +33,7 @@ void SharingDetector::LastSeen::Touch(const std::string& key, int64_t time_ms, s
   if (last_.size() >= limit && !by_time_.empty()) {
     const std::string* oldest = by_time_.begin()->second;
     by_time_.erase(by_time_.begin());
-    last_.erase(*oldest);
+    last_.erase(last_.find(*oldest));  // by iterator: *oldest is that node's own key
   }
   it = last_.emplace(key, time_ms).first;
   by_time_.emplace(time_ms, &it->first);
@@ -43,7 +43,7 @@ void SharingDetector::LastSeen::ExpireUpTo(int64_t cutoff_ms) {
   while (!by_time_.empty() && by_time_.begin()->first <= cutoff_ms) {
     const std::string* key = by_time_.begin()->second;
     by_time_.erase(by_time_.begin());
-    last_.erase(*key);
+    last_.erase(last_.find(*key));  // by iterator: *key is that node's own key
   }
 }
 
