@@ -110,17 +110,6 @@ class AudienceTest(StackTestCase, unittest.TestCase):
         self.assertIn(resp.status, want, f"{method} {fid} {rng}: {resp.status}")
         return resp
 
-    def log_lines(self):
-        try:
-            with open(self.stack.download_log, "rb") as fh:
-                return fh.read().count(b"\n")
-        except FileNotFoundError:
-            return 0
-
-    def wait_for_log(self, lines):
-        """nginx logs after the response: wait for the lines to be there."""
-        wait_until(lambda: self.log_lines() >= lines, 10, f"{lines} download log lines", 0.02)
-
     def ingest_once(self):
         r = self.stack.mediagate.cli("ingest", "--once", "--config", self.stack.config_path)
         return r.stderr
@@ -144,7 +133,7 @@ class AudienceTest(StackTestCase, unittest.TestCase):
         short_id, _ = self.add_episode(SHORT_SIZE, SHORT_SECONDS)
         self.ingest_once()                       # catch up with earlier tests
         p0, l0 = self.position(), self.files_lines()
-        before = self.log_lines()
+        before = self.stack.download_log_lines()
         day = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
         n = 0
 
@@ -183,7 +172,7 @@ class AudienceTest(StackTestCase, unittest.TestCase):
         resp = self.get(user, long_id, token="1-" + "0" * 30,
                         headers={"X-Forwarded-For": "192.0.2.70", "User-Agent": OVERCAST})
         self.assertEqual(resp.status, 403)
-        self.wait_for_log(before + n)
+        self.stack.wait_for_download_log(before + n)
 
         self.ingest_once()
         antenna = [(day, long_id, "AntennaPod", "", "1"), (day, long_id, "AntennaPod", "GB", "1")]
@@ -202,7 +191,7 @@ class AudienceTest(StackTestCase, unittest.TestCase):
         self.assertEqual(self.counts(long_id, short_id), want)
         go(long_id, "198.51.100.1", OVERCAST)
         go(short_id, "192.0.2.60", POCKET, f"bytes={SHORT_SIZE - 1}-")  # completes it
-        self.wait_for_log(before + n)
+        self.stack.wait_for_download_log(before + n)
         self.ingest_once()
         want[-1] = (day, short_id, "Pocket Casts", "", "2")  # short_id sorts last
         self.assertEqual(self.counts(long_id, short_id), want)

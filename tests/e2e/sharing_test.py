@@ -76,20 +76,12 @@ class SharingTest(StackTestCase, unittest.TestCase):
     def share(self, user, file_id, data):
         """The same link from NETWORKS networks, each download whole."""
         path = self.stack.premium_path(user, file_id, "episode.mp3")
-        before = self.log_lines()
+        before = self.stack.download_log_lines()
         for n in range(NETWORKS):
             self.assert_file(self.fetch(path, n), data, f"network {n}")
         # nginx buffers the download log (flush=1s): wait until the lines are there.
-        mg.wait_until(lambda: self.log_lines() >= before + NETWORKS, 10,
-                      f"{NETWORKS} download log lines", 0.02)
+        self.stack.wait_for_download_log(before + NETWORKS)
         return path
-
-    def log_lines(self):
-        try:
-            with open(self.stack.download_log, "rb") as fh:
-                return fh.read().count(b"\n")
-        except FileNotFoundError:
-            return 0
 
     def ingest(self):
         r = self.stack.mediagate.cli("ingest", "--config", self.stack.config_path, "--once",
