@@ -21,7 +21,7 @@ from .nginx import Nginx  # noqa: F401
 from .postgres import Postgres  # noqa: F401
 from .processes import (Abort, Processes, StackError, alive, child_env, children, comm,  # noqa: F401
                         exit_on_signals, free_port, group_members, port_open, read_text, tail,
-                        wait_until, write_file)
+                        wait_for_lines, wait_until, write_file)
 from .redis_server import Redis  # noqa: F401
 from .s3store import S3Store  # noqa: F401
 from .schema import DAY, Schema, User, sql_literal, token_fields  # noqa: F401

@@ -93,6 +93,16 @@ def read_text(path, offset=0):
         return ""
 
 
+def wait_for_lines(path, lines, offset=0, timeout=10):
+    """nginx writes a request's log line after the client has its answer (and
+    buffered logs up to a flush interval later): waits until the file holds
+    `lines` complete lines after `offset`, and returns that text."""
+    def complete():
+        text = read_text(path, offset)
+        return text if text.count("\n") >= lines else None
+    return wait_until(complete, timeout, f"{lines} lines in {os.path.basename(path)}", 0.02)
+
+
 def tail(path, lines=30):
     return "\n".join(read_text(path).splitlines()[-lines:])
 

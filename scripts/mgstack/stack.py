@@ -28,7 +28,7 @@ from .clients import b64_email, http, media_path, s3_quote
 from .mediagate import Mediagate, deep_merge, to_toml
 from .nginx import USER as NGINX_USER, Nginx, auth_cache_dir
 from .postgres import Postgres
-from .processes import Processes, StackError, free_port, log, port_open, read_text, wait_until, write_file
+from .processes import Processes, StackError, free_port, log, port_open, read_text, wait_for_lines, wait_until, write_file
 from .redis_server import Redis
 from .s3store import ACCESS_KEY, SECRET, S3Store
 from .schema import Schema, token_fields
@@ -221,16 +221,11 @@ class Stack:
 
     def download_log_lines(self):
         """Complete lines in nginx's download log so far (0 before it exists)."""
-        try:
-            with open(self.download_log, "rb") as fh:
-                return fh.read().count(b"\n")
-        except FileNotFoundError:
-            return 0
+        return read_text(self.download_log).count("\n")
 
     def wait_for_download_log(self, lines, timeout=10):
         """nginx buffers the download log (flush=1s): waits until it holds `lines`."""
-        wait_until(lambda: self.download_log_lines() >= lines, timeout,
-                   f"{lines} download log lines", 0.02)
+        wait_for_lines(self.download_log, lines, timeout=timeout)
 
     def start_nginx(self):
         """Writes the nginx config; (re)starts nginx if it changed."""

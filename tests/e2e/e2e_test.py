@@ -480,10 +480,12 @@ def podget_download(test, feed_path, file_id, name, data):
     with open(got, "rb") as fh:
         test.assertEqual(hashlib.sha256(fh.read()).hexdigest(), hashlib.sha256(data).hexdigest())
     # podget really went through nginx with the premium link
-    with open(test.stack_log("nginx-access.log"), errors="replace") as fh:
-        test.assertTrue(any("Wget" in line and f"/premium_media/" in line and f"/{file_id}/" in
-                            line and '" 200 ' in line for line in fh),
-                        "no wget download of the premium link in nginx's access log")
+    # (nginx logs a request after answering it: wait for the line)
+    def wget_line():
+        return any("Wget" in line and "/premium_media/" in line and f"/{file_id}/" in line
+                   and '" 200 ' in line
+                   for line in mg.read_text(test.stack_log("nginx-access.log")).splitlines())
+    mg.wait_until(wget_line, 5, "a wget download of the premium link in nginx's access log")
 
 
 class S3E2ETest(E2EBase, unittest.TestCase):

@@ -169,15 +169,15 @@ class StorageTrustTest(StackTestCase, unittest.TestCase):
             "ftp": f"ftp://127.0.0.1:{self.storage.port}/x",
             "empty": "",
         }
-        for what, location in targets.items():
+        for done, (what, location) in enumerate(targets.items(), 1):
             with self.subTest(what):
                 link = self.storage_answer("away", 302, [("Location", location)])
                 resp = self.request(link)
                 self.assertEqual(resp.status, 502, resp.body[:200])
                 self.assertNotIn(b"mediagate_", resp.body)   # no metrics text
-                self.assertIn(" 502 ", self.new_access_log().splitlines()[-1])
-                self.assertIn(" reason=storage_redirect_refused ",
-                              self.new_access_log().splitlines()[-1])
+                last = self.new_access_log(done).splitlines()[-1]
+                self.assertIn(" 502 ", last)
+                self.assertIn(" reason=storage_redirect_refused ", last)
         # a second redirect (even to an allowed origin) is not followed either
         hop = self.storage_answer("hop", 302, [("Location", f"{self.storage.url}/x")])
         chain = self.storage_answer("chain", 302, [
@@ -261,7 +261,7 @@ class StorageTrustTest(StackTestCase, unittest.TestCase):
                 resp = self.request(link)
                 self.assertEqual(resp.status, expected, resp.body[:200])
                 self.assertIn(b"<center>nginx</center>", resp.body)
-        self.assertRegex(self.new_access_log(),
+        self.assertRegex(self.new_access_log(len(cases)),
                          r'" 502 .* reason=storage_refused_url upstream_status=403 ',
                          "the 502 for storage's 403 names it in the access log")
         # a missing object (no answer registered): storage's 404 document
@@ -286,8 +286,11 @@ class StorageTrustTest(StackTestCase, unittest.TestCase):
 
     # -- item 12: links in logs ------------------------------------------------
 
-    def new_access_log(self):
-        return mg.read_text(self.stack_log("nginx-access.log"), self.access_log_offset)
+    def new_access_log(self, lines=1):
+        """The access log since setUp, once it holds `lines` lines (nginx logs a
+        request after answering it)."""
+        return mg.wait_for_lines(self.stack_log("nginx-access.log"), lines,
+                                 self.access_log_offset)
 
     def test_access_log_redacts_tokens(self):
         token = self.stack.token(self.alice)
@@ -297,7 +300,7 @@ class StorageTrustTest(StackTestCase, unittest.TestCase):
                  "/premium_media//" + mg.b64_email("x@example.com") + "/ok/" + token + "/n"]
         for path in paths:
             self.request(path)
-        log = self.new_access_log()
+        log = self.new_access_log(len(paths))
         self.assertEqual(len(log.splitlines()), len(paths), log)
         for t in (token, bad):
             self.assertNotIn(t, log)

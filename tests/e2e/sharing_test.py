@@ -125,8 +125,14 @@ class SharingTest(StackTestCase, unittest.TestCase):
             self.assertEqual(self.request(path).status, status, what)
 
     def reason_logged(self, reason, since):
-        log = mg.read_text(self.stack_log("nginx-access.log"), since)
-        return f"reason={reason}" in log
+        """Whether nginx logs `reason` after `since` (within 5 s: it logs a
+        request after answering it)."""
+        try:
+            mg.wait_until(lambda: f"reason={reason}" in mg.read_text(
+                self.stack_log("nginx-access.log"), since), 5, f"reason={reason} logged")
+            return True
+        except mg.StackError:
+            return False
 
     # -- tests -------------------------------------------------------------------
 
