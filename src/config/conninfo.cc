@@ -46,7 +46,7 @@ bool ConnInfoHasPassword(const std::string& url) {
   return found;
 }
 
-Result<std::string> BuildConnectionString(const DatabaseConfig& config) {
+Result<std::string> BuildConnectionString(const DatabaseConfig& config, PgTarget target) {
   char* err = nullptr;
   PQconninfoOption* options = PQconninfoParse(config.url.c_str(), &err);
   if (options == nullptr) {
@@ -64,7 +64,8 @@ Result<std::string> BuildConnectionString(const DatabaseConfig& config) {
       extra_options = o->val;
       continue;
     }
-    if (key == "connect_timeout" || (key == "password" && !config.password.empty())) {
+    if (key == "connect_timeout" || (key == "password" && !config.password.empty()) ||
+        (key == "target_session_attrs" && target == PgTarget::kPrimary)) {
       continue;
     }
     has_app_name |= key == "application_name";
@@ -78,6 +79,7 @@ Result<std::string> BuildConnectionString(const DatabaseConfig& config) {
                (extra_options.empty() ? "" : " " + extra_options)) +
          " ";
   if (!has_app_name) out += "application_name='mediagate' ";
+  if (target == PgTarget::kPrimary) out += "target_session_attrs='read-write' ";
   if (!config.password.empty()) out += "password=" + Quote(config.password.Reveal());
   return out;
 }

@@ -13,10 +13,19 @@
 
 namespace mediagate {
 
+// Which server of a multi-host url (host=a,b) a connection needs.
+enum class PgTarget {
+  kAsConfigured,  // the url's own target_session_attrs: decisions may read a standby
+  kPrimary,       // target_session_attrs=read-write, whatever the url says: writes,
+                  // LISTEN and NOTIFY (a standby neither runs nor relays them)
+};
+
 // The libpq connection string for `config`: its url plus connect_timeout,
-// statement_timeout (as options) and the password. InvalidArgument if the url
-// does not parse (the message never contains the password).
-Result<std::string> BuildConnectionString(const DatabaseConfig& config);
+// statement_timeout (as options) and the password; for kPrimary, the url's
+// target_session_attrs replaced. InvalidArgument if the url does not parse
+// (the message never contains the password).
+Result<std::string> BuildConnectionString(const DatabaseConfig& config,
+                                          PgTarget target = PgTarget::kAsConfigured);
 
 // True when the libpq connection string `url` carries a password.
 bool ConnInfoHasPassword(const std::string& url);

@@ -31,6 +31,7 @@ ChangeListener::ChangeListener(const Config& config, InvalidationBoard* board)
     : database_(config.database),
       redis_config_(config.redis),
       board_(board),
+      replay_(config.database),
       backoff_(std::chrono::milliseconds(100), std::chrono::milliseconds(5000)),
       limiter_(std::chrono::seconds(config.log.error_interval_seconds)) {
   if (config.redis.enabled) redis_ = std::make_unique<RedisCache>(config.redis);
@@ -51,7 +52,7 @@ int ChangeListener::Run(const volatile std::sig_atomic_t* stop) {
 }
 
 void ChangeListener::Session(const volatile std::sig_atomic_t* stop) {
-  auto conninfo = BuildConnectionString(database_);
+  auto conninfo = BuildConnectionString(database_, PgTarget::kPrimary);
   if (!conninfo.ok()) {
     spdlog::critical("change listener: {}", conninfo.status().message());
     backoff_.Failure(Clock::now());
@@ -61,12 +62,14 @@ void ChangeListener::Session(const volatile std::sig_atomic_t* stop) {
     pqxx::connection conn(*conninfo);
     Receiver receiver(conn, this);  // LISTEN
     backoff_.Success();
+    replay_.Reset();
     // Whatever changed while nobody listened is unknown: forget everything.
     FlushAll();
     spdlog::info("change listener: listening on {} (backend pid {}); caches flushed",
                  kChangeChannel, conn.backendpid());
     while (!*stop) {
       conn.await_notification(0, kPollMicros);
+      PositionRechecks(conn);
       RunDueRechecks();
       FlushRedisIfDirty();
     }
@@ -88,7 +91,7 @@ void ChangeListener::Apply(const std::string& payload) {
     return;
   }
   Forget(change);
-  rechecks_.push_back(Pending{Clock::now() + kRecheck, change});
+  rechecks_.push_back(Pending{Clock::now() + kRecheck, change, std::nullopt});
 }
 
 void ChangeListener::Forget(const Change& change) {
@@ -132,17 +135,41 @@ void ChangeListener::FlushRedisIfDirty() {
   }
 }
 
+void ChangeListener::PositionRechecks(pqxx::connection& primary) {
+  if (!replay_.ReadsStandby() || rechecks_.empty() || rechecks_.back().position) return;
+  const uint64_t position = ReplayWatch::PrimaryPosition(primary);  // after their COMMITs
+  for (auto it = rechecks_.rbegin(); it != rechecks_.rend() && !it->position; ++it) {
+    it->position = position;
+  }
+}
+
 void ChangeListener::RunDueRechecks() {
   const auto now = Clock::now();
+  std::optional<std::optional<uint64_t>> replayed;  // asked once, when needed
   while (!rechecks_.empty() && rechecks_.front().due <= now) {
-    const Change change = rechecks_.front().change;
+    const Pending& next = rechecks_.front();
+    if (next.position && replay_.ReadsStandby() && now < next.due + kMaxReplayWait) {
+      if (!replayed) replayed = replay_.ReplayedPosition();
+      // Unknown (the standby is unreachable, so workers cannot read it
+      // either) counts as replayed; behind means wait.
+      if (*replayed && **replayed < *next.position) break;
+    } else if (next.position && replay_.ReadsStandby()) {
+      uint64_t held = 0;
+      if (limiter_.Allow("replay", &held)) {
+        spdlog::warn(
+            "change listener: the standby has not replayed a change after {} s; "
+            "dropping the cached record anyway ({} similar suppressed)",
+            kMaxReplayWait.count(), held);
+      }
+    }
+    const Change change = next.change;
     rechecks_.pop_front();
     Forget(change);
   }
 }
 
 Status PublishChange(const DatabaseConfig& database, const std::string& payload) {
-  auto conninfo = BuildConnectionString(database);
+  auto conninfo = BuildConnectionString(database, PgTarget::kPrimary);
   if (!conninfo.ok()) return conninfo.status();
   try {
     pqxx::connection conn(*conninfo);

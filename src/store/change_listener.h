@@ -4,7 +4,9 @@
 // change_triggers.h). For each "user"/"file" notification it bumps the key on
 // the InvalidationBoard (per-worker caches) and deletes the Redis entry, then
 // does both once more kRecheck later: a worker that read the old row just
-// before the COMMIT may have written it back to Redis meanwhile. On every
+// before the COMMIT may have written it back to Redis meanwhile. When
+// decisions read a standby (store/replay_watch.h), that second look also
+// waits until the standby has replayed the change (at most kMaxReplayWait). On every
 // (re)connect, and whenever a Redis delete failed, everything may have been
 // missed: the whole board is bumped and every Redis entry under the key
 // prefix deleted. Reconnects back off (100 ms doubling to 5 s). Single-
@@ -16,6 +18,8 @@
 #include <csignal>
 #include <deque>
 #include <memory>
+#include <optional>
+#include <pqxx/connection>
 #include <string>
 
 #include "base/backoff.h"
@@ -24,12 +28,14 @@
 #include "store/change_triggers.h"
 #include "store/invalidation_board.h"
 #include "store/redis_cache.h"
+#include "store/replay_watch.h"
 
 namespace mediagate {
 
 class ChangeListener {
  public:
   static constexpr auto kRecheck = std::chrono::milliseconds(250);
+  static constexpr auto kMaxReplayWait = std::chrono::seconds(10);
 
   // `board` must outlive this object.
   ChangeListener(const Config& config, InvalidationBoard* board);
@@ -46,6 +52,7 @@ class ChangeListener {
   struct Pending {
     Clock::time_point due;
     Change change;
+    std::optional<uint64_t> position;  // the primary's WAL position after it
   };
   // One connection's life: connect, LISTEN, flush, wait for notifications.
   void Session(const volatile std::sig_atomic_t* stop);
@@ -53,6 +60,7 @@ class ChangeListener {
   void FlushAll();
   void FlushRedisIfDirty();
   void RunDueRechecks();
+  void PositionRechecks(pqxx::connection& primary);
 
   DatabaseConfig database_;
   RedisConfig redis_config_;
@@ -60,6 +68,7 @@ class ChangeListener {
   std::unique_ptr<RedisCache> redis_;  // null when Redis is disabled
   bool redis_dirty_ = false;
   std::deque<Pending> rechecks_;
+  ReplayWatch replay_;
   Backoff backoff_;
   LogRateLimiter limiter_;
 };

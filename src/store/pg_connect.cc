@@ -9,7 +9,7 @@
 namespace mediagate {
 
 Result<std::unique_ptr<pqxx::connection>> ConnectPostgres(const DatabaseConfig& config) {
-  auto conninfo = BuildConnectionString(config);
+  auto conninfo = BuildConnectionString(config, PgTarget::kPrimary);
   if (!conninfo.ok()) return conninfo.status();
   try {
     return std::make_unique<pqxx::connection>(*conninfo);

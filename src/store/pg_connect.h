@@ -1,5 +1,6 @@
-// ConnectPostgres: one libpqxx connection from [database], for the commands
-// that talk to PostgreSQL directly (migrate, ingest).
+// ConnectPostgres: one libpqxx connection to the primary of [database] (the
+// read-write server of a multi-host url), for the commands that write
+// (migrate, ingest).
 #ifndef MEDIAGATE_STORE_PG_CONNECT_H_
 #define MEDIAGATE_STORE_PG_CONNECT_H_
 

@@ -41,7 +41,7 @@ SharingStore::~SharingStore() = default;
 std::string SharingStore::Connect() {
   if (conn_ && conn_->is_open()) return "";
   conn_.reset();
-  auto conninfo = BuildConnectionString(database_);
+  auto conninfo = BuildConnectionString(database_, PgTarget::kPrimary);
   if (!conninfo.ok()) return conninfo.status().message();
   try {
     conn_ = std::make_unique<pqxx::connection>(*conninfo);

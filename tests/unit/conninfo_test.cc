@@ -207,5 +207,32 @@ TEST(ConninfoTest, BrokenUriDoesNotLeakItsPassword) {
   }
 }
 
+// Several servers (a primary and its standbys): decisions connect as the url
+// says; writes, LISTEN and NOTIFY always ask libpq for the read-write one.
+TEST(ConninfoTest, MultiHostUrlKeepsItsHostsAndTargetForReads) {
+  DatabaseConfig config;
+  config.url =
+      "host=10.0.0.1,10.0.0.2 port=5432,5433 dbname=app "
+      "target_session_attrs=prefer-standby";
+  const auto read = Build(config);
+  EXPECT_EQ(read.at("host"), "10.0.0.1,10.0.0.2");
+  EXPECT_EQ(read.at("port"), "5432,5433");
+  EXPECT_EQ(read.at("target_session_attrs"), "prefer-standby");
+}
+
+TEST(ConninfoTest, PrimaryTargetReplacesTheUrlsTargetSessionAttrs) {
+  for (const char* url :
+       {"host=a,b dbname=app target_session_attrs=prefer-standby",
+        "postgresql://a,b/app?target_session_attrs=standby", "host=a dbname=app"}) {
+    DatabaseConfig config;
+    config.url = url;
+    auto conninfo = BuildConnectionString(config, PgTarget::kPrimary);
+    ASSERT_TRUE(conninfo.ok()) << url;
+    EXPECT_EQ(Count(*conninfo, "target_session_attrs="), 1u) << *conninfo;
+    EXPECT_EQ(Parse(*conninfo).at("target_session_attrs"), "read-write") << url;
+    EXPECT_EQ(Parse(*conninfo).at("dbname"), "app") << url;
+  }
+}
+
 }  // namespace
 }  // namespace mediagate
