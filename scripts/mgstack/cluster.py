@@ -74,7 +74,7 @@ class Cluster:
                                    c("run", f"sentinel{i}.sock"), c("logs", f"sentinel{i}.log"),
                                    (CORE_ADDR, port), (CORE_ADDR, REDIS_PORTS[0]))
                           for i, port in enumerate(SENTINEL_PORTS, 1)]
-        self.storage = Nginx(self.procs, c("storage"), c("logs", "storage"), STORAGE_PORT,
+        self.storage = Nginx(self.procs, c("storage"), c("logs"), STORAGE_PORT,
                              host=CORE_ADDR)
         self.edges = [Stack(os.path.join(self.state, f"edge{n}"), binary, backend="local",
                             http_port=HTTP_PORT, host=edge_addr(n),
@@ -109,7 +109,8 @@ class Cluster:
         if reason:
             raise netns.Unavailable(reason)
         for d, mode in (("", 0o755), ("secrets", 0o700), ("core", 0o755),
-                        ("core/run", 0o755), ("core/logs", 0o755), ("core/media", 0o755)):
+                        ("core/run", 0o755), ("core/logs", 0o755), ("core/media", 0o755),
+                        *((os.path.basename(e.state), 0o755) for e in self.edges)):
             os.makedirs(os.path.join(self.state, d), mode=mode, exist_ok=True)
         if not os.path.exists(self.token_secret):
             write_file(self.token_secret, "cluster-token-secret-" + os.urandom(16).hex(), 0o600)
@@ -126,7 +127,8 @@ class Cluster:
         self.primary.start()
         write_file(self.admin_config, to_toml(deep_merge(deep_merge(
             self.edges[0].base_mediagate_config(), self.edge_overrides()),
-            {"database": {"url": self.primary.dsn}})), 0o600)
+            {"database": {"url": self.primary.dsn},
+             "token": {"secret_file": self.token_secret}})), 0o600)
         self.edges[0].mediagate.cli("migrate", "--config", self.admin_config)
         self.standby.start()
         wait_until(self.streaming, 30, "the standby to stream from the primary")
@@ -160,6 +162,14 @@ class Cluster:
         failover needs a majority of them)."""
         return all(len(s.call("SENTINEL", "SENTINELS", MASTER_NAME)) == len(self.sentinels) - 1
                    and s.call("SENTINEL", "REPLICAS", MASTER_NAME) for s in self.sentinels)
+
+    def wait_for_standby(self, timeout=10):
+        """Waits until the standby has replayed everything the primary has
+        written so far (rows the edges read from it)."""
+        lsn = self.primary.psql("SELECT pg_current_wal_lsn()")
+        wait_until(lambda: self.standby.psql(
+            f"SELECT pg_last_wal_replay_lsn() >= '{lsn}'::pg_lsn") == "t", timeout,
+            f"the standby to replay up to {lsn}", 0.02)
 
     def stop(self):
         stop_cluster(self.state)

@@ -19,6 +19,7 @@ def start(state, binary):
         alice = cluster.db.add_user("alice@example.com")
         carol = cluster.db.add_user("carol@example.com", "canceled", -10 * DAY)
         cluster.add_media("episode-1", "demo/episode-1.mp3", demo_bytes(300 * 1024, "cluster"))
+        cluster.wait_for_standby()
     except BaseException:
         log(f"start failed; logs are in {state}/core/logs and {state}/edge*/logs. "
             "Stopping what was started.")

@@ -30,7 +30,8 @@ class Redis:
         os.makedirs(self.dir, mode=0o700, exist_ok=True)
         tcp = ["--port", "0"]
         if self.bind:
-            tcp = ["--bind", self.bind[0], "--port", str(self.bind[1])]
+            # no password: only the cluster's private network can reach it
+            tcp = ["--bind", self.bind[0], "--port", str(self.bind[1]), "--protected-mode", "no"]
         proc = self.procs.spawn(self.name, [
             "/usr/bin/redis-server", *tcp, *self.args, "--unixsocket", self.sock,
             "--unixsocketperm", self.socket_perm, "--save", "", "--appendonly", "no",
