@@ -20,6 +20,8 @@ must then fail:
     cluster_primary_only    the edges read only the primary (no standby in database.url)
     cluster_own_secrets     each edge with its own token secret
     cluster_one_responder   every edge's nginx asks edge 3's mediagate
+    cluster_lapsed_in_grace the edges' grace_seconds 30 days (the lapsed user is allowed)
+    cluster_no_failover     Sentinel quorum 4 of 3 (no failover ever)
 MEDIAGATE_CLUSTER_SENTINEL=1: the edges find Redis through the Sentinels
 (needs mediagate's [redis] sentinels; else the failover test skips its last part).
 """
@@ -62,6 +64,8 @@ def mutate_snippet(name, text):
 def mutate_overrides(overrides):
     if "cluster_no_listener" in MUTATIONS:
         overrides["notify"] = {"enabled": False}
+    if "cluster_lapsed_in_grace" in MUTATIONS:
+        overrides["entitlement"] = {"grace_seconds": 30 * DAY}
     if "cluster_own_secrets" in MUTATIONS:
         del overrides["token"]
     if "cluster_primary_only" in MUTATIONS:
@@ -82,6 +86,9 @@ class ClusterTest(LogChecks, unittest.TestCase):
         cls.addClassCleanup(cls._stop_cluster)
         cls.cluster = Cluster(cls.tmp, STACK_SETTINGS["binary"], snippet_filter=mutate_snippet,
                               override_filter=mutate_overrides)
+        if "cluster_no_failover" in MUTATIONS:
+            for sentinel in cls.cluster.sentinels:
+                sentinel.quorum = 4
         cls.cluster.start()
         cls.active = cls.cluster.db.add_user("active@example.com")
         cls.lapsed = cls.cluster.db.add_user("lapsed@example.com", "canceled", -10 * DAY)
