@@ -38,7 +38,7 @@ def start(state, binary):
             print(f"  {client} curl -s -o /dev/null -w '%{{http_code}}\\n' "
                   f"'http://{edge_addr(n)}{path}'")
     print(f"\nstorage's GETs, by edge address: {cluster.storage.access_log}\n"
-          "cancel alice on the primary (every edge denies her within a second):\n"
+          "cancel alice on the primary, then ask the edges again:\n"
           f"  psql -h {cluster.primary.sock} -U postgres mediagate -c \"UPDATE "
           "mediagate_subscriptions SET status = 'canceled', current_period_end = now() - "
           f"interval '10 days' WHERE user_id = {alice.id}\"\n"
