@@ -89,8 +89,9 @@ class Cluster:
         hosts = ",".join(CORE_ADDR for _ in PG_PORTS)
         ports = ",".join(str(p) for p in PG_PORTS)
         redis = {"address": f"{CORE_ADDR}:{REDIS_PORTS[0]}"}
-        if self.sentinel_config:
-            redis.update(sentinels=[s.address for s in self.sentinels], master_name=MASTER_NAME)
+        if self.sentinel_config:   # (address must be unset then)
+            redis = {"address": None, "sentinels": [s.address for s in self.sentinels],
+                     "master_name": MASTER_NAME}
         return self.override_filter({
             "token": {"secret_file": self.token_secret},
             "storage": {"local_url": f"http://{CORE_ADDR}:{STORAGE_PORT}"},
