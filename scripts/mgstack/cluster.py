@@ -14,7 +14,6 @@ Servers are started from a thread inside their namespace (netns.inside), so
 each PID is the server's own; the tooling reaches them through unix sockets.
 Must run as root. Not thread-safe.
 """
-import hashlib
 import json
 import os
 
@@ -28,7 +27,7 @@ from .postgres import Postgres
 from .processes import Processes, StackError, wait_until, write_file
 from .redis_server import Redis
 from .schema import Schema
-from .stack import Stack, settings, stop_state, write_object
+from .stack import Stack, media_version, settings, stop_state, write_object
 
 # The edges' mediagate.toml finds Redis through the Sentinels ([redis] sentinels,
 # master_name), else at the first master's address. Needs mediagate's Sentinel
@@ -180,8 +179,7 @@ class Cluster:
     def add_media(self, file_id, key, data):
         """The object in storage and its row on the primary."""
         write_object(self.media_dir, key, data)
-        return self.db.add_media(file_id, key, hashlib.sha256(data).hexdigest()[:16], "",
-                                 len(data))
+        return self.db.add_media(file_id, key, media_version(data), "", len(data))
 
     def premium_path(self, user, file_id, name):
         return self.edges[0].premium_path(user, file_id, name)
@@ -196,7 +194,8 @@ class Cluster:
         by_addr = {edge_addr(n): n for n in range(1, self.net.edges + 1)}
         counts = {n: 0 for n in by_addr.values()}
         for addr in access_log_gets(self.storage.access_log, key):
-            counts[by_addr.get(addr, addr)] = counts.get(by_addr.get(addr, addr), 0) + 1
+            node = by_addr.get(addr, addr)   # any other client: under its address
+            counts[node] = counts.get(node, 0) + 1
         return counts
 
     def redis_master(self):

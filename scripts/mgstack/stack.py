@@ -303,8 +303,8 @@ class Stack:
     def add_media(self, file_id, object_key, data, title="", mime_type="audio/mpeg"):
         """Stores the object and its row; the version is a hash of the bytes."""
         self.put_object(object_key, data)
-        return self.db.add_media(file_id, object_key, hashlib.sha256(data).hexdigest()[:16],
-                                 title, len(data), mime_type)
+        return self.db.add_media(file_id, object_key, media_version(data), title, len(data),
+                                 mime_type)
 
     def token(self, user):
         return self.mediagate.mint(token_fields(user))
@@ -324,6 +324,11 @@ class Stack:
             return f"{FEED_PREFIX}/{slug}.xml"
         token = self.token(user) if token is None else token
         return f"{FEED_PREFIX}/{b64_email(user.email)}/{token}/{slug}.xml"
+
+
+def media_version(data):
+    """A media row's version for these bytes: a hash of them."""
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def write_object(media_dir, key, data):
