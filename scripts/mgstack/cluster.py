@@ -37,6 +37,7 @@ PG_PORTS = (5432, 5433)             # primary, standby (on CORE_ADDR)
 REDIS_PORTS = (6379, 6380)          # first master, first replica
 SENTINEL_PORTS = (26379, 26380, 26381)
 STORAGE_PORT, HTTP_PORT = 9000, 80  # storage on CORE_ADDR, nginx on each edge
+PARENT_PORT = 8090                  # nginx/mediagate-parent-cache.conf on its edge
 
 
 class Cluster:
@@ -56,13 +57,12 @@ class Cluster:
         self.token_secret = os.path.join(self.state, "secrets", "token-secret")
         self.admin_config = os.path.join(self.state, "admin.toml")
         self.procs = Processes(c())
-        self.primary = Postgres(self.procs, c("pg-primary"), c("run", "pg-primary"),
-                                c("logs", "pg-primary.log"), name="pg-primary", listen=CORE_ADDR,
-                                tcp_port=PG_PORTS[0], hba_network=SUBNET)
-        self.standby = Postgres(self.procs, c("pg-standby"), c("run", "pg-standby"),
-                                c("logs", "pg-standby.log"), name="pg-standby", listen=CORE_ADDR,
-                                tcp_port=PG_PORTS[1],
-                                primary=f"host={CORE_ADDR} port={PG_PORTS[0]} user=postgres")
+        pg = lambda name, port, **kw: Postgres(  # noqa: E731
+            self.procs, c(name), c("run", name), c("logs", f"{name}.log"), name=name,
+            listen=CORE_ADDR, tcp_port=port, **kw)
+        self.primary = pg("pg-primary", PG_PORTS[0], hba_network=SUBNET)
+        self.standby = pg("pg-standby", PG_PORTS[1],
+                          primary=f"host={CORE_ADDR} port={PG_PORTS[0]} user=postgres")
         self.redis = [Redis(self.procs, c("run", f"redis-{x}.sock"), c(f"redis-{x}"),
                             c("logs", f"redis-{x}.log"), name=f"redis-{x}",
                             bind=(CORE_ADDR, port), args=args)
@@ -82,6 +82,10 @@ class Cluster:
                       for n in range(1, self.net.edges + 1)]
         self.db = Schema(self.primary.psql)
 
+    @property
+    def storage_url(self):
+        return f"http://{CORE_ADDR}:{STORAGE_PORT}"
+
     def edge_overrides(self):
         """What every edge's mediagate.toml changes in Stack's: the shared token
         secret, storage, PostgreSQL (standby preferred) and Redis."""
@@ -93,7 +97,7 @@ class Cluster:
                      "master_name": MASTER_NAME}
         return self.override_filter({
             "token": {"secret_file": self.token_secret},
-            "storage": {"local_url": f"http://{CORE_ADDR}:{STORAGE_PORT}"},
+            "storage": {"local_url": self.storage_url},
             "database": {"url": f"host={hosts} port={ports} dbname=mediagate user=postgres "
                                 "target_session_attrs=prefer-standby"},
             "redis": redis})
@@ -152,6 +156,24 @@ class Cluster:
             edge.prepare()
             edge.write_mediagate_config()
             edge.start_front()
+
+    def use_parent_cache(self, parent=1, on=True):
+        """Edge `parent` runs nginx/mediagate-parent-cache.conf and every edge,
+        the parent too, fetches from storage through it; on=False undoes that.
+        Restarts the edges' mediagate and nginx."""
+        edge = self.edges[parent - 1]
+        addr = f"{edge_addr(parent)}:{PARENT_PORT}"
+        edge.http_snippets = {"mediagate-parent-cache.conf": [
+            ("listen 10.0.0.11:8090;", f"listen {addr};"),
+            ("allow 10.0.0.0/24;", f"allow {SUBNET};"),
+            ("http://storage.internal:8089;", f"http://{CORE_ADDR}:{STORAGE_PORT};"),
+            ("/var/cache/nginx/mediagate-parent", os.path.join(edge.nginx.prefix, "parent"))]
+        } if on else {}
+        url = f"http://{addr}" if on else self.storage_url
+        for n, e in enumerate(self.edges, 1):
+            e.mediagate_overrides = deep_merge(e.mediagate_overrides,
+                                               {"storage": {"local_url": url}})
+            self.start_edge(n)
 
     def streaming(self):
         return self.primary.psql("SELECT count(*) FROM pg_stat_replication "

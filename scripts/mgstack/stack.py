@@ -89,6 +89,8 @@ class Stack:
         self.backend, self.workers, self.host = backend, workers, host
         self.mediagate_overrides = mediagate_config or {}
         self.snippet_filter, self.extra_server_conf = snippet_filter, extra_server_conf
+        # more nginx/ snippets included in http{}: {file name: [(old, new), ...]}
+        self.http_snippets = {}
         p = lambda *a: os.path.join(self.state, *a)  # noqa: E731
         self.logs, self.media_dir = p("logs"), p("media")
         self.config_path = p("mediagate.toml")
@@ -267,6 +269,9 @@ class Stack:
             "mediagate-storage.conf": self._snippet("mediagate-storage.conf", []),
         }
         http_conf = "    include mediagate-http.conf;\n"
+        for name, replacements in self.http_snippets.items():
+            files[name] = self._snippet(name, replacements)
+            http_conf += f"    include {name};\n"
         self.nginx.ports = [self.http_port]
         if self.backend == "local":
             files["mediagate-local.conf"] = self._snippet("mediagate-local.conf", [

@@ -22,6 +22,7 @@ must then fail:
     cluster_one_responder   every edge's nginx asks edge 3's mediagate
     cluster_lapsed_in_grace the edges' grace_seconds 30 days (the lapsed user is allowed)
     cluster_no_failover     Sentinel quorum 4 of 3 (no failover ever)
+    cluster_no_parent_cache nginx/mediagate-parent-cache.conf without its proxy_cache
 MEDIAGATE_CLUSTER_SENTINEL=1: the edges find Redis through the Sentinels
 (needs mediagate's [redis] sentinels; else the failover test skips its last part).
 """
@@ -54,6 +55,9 @@ def mutate_snippet(name, text):
     edits = {}
     if name == "mediagate-storage.conf":
         edits = {"cluster_no_media_cache": lambda t: t.replace("proxy_cache mediagate_media;", "")}
+    elif name == "mediagate-parent-cache.conf":
+        edits = {"cluster_no_parent_cache": lambda t: t.replace("proxy_cache mediagate_parent;",
+                                                                "")}
     elif name in ("mediagate-http.conf", "mediagate-locations.conf"):
         # ("/./": a change for edge 3's own copy too, the same socket)
         edits = {"cluster_one_responder": lambda t: re.sub(
@@ -197,13 +201,17 @@ class ClusterTest(LogChecks, unittest.TestCase):
             for i in range(3):
                 self.assert_served(self.cluster.premium_path(self.active, fid, f"s{i}.mp3"), data)
         for _, key, _ in files:
-            want = {n: 1 for n in NODES}
-            try:
-                wait_until(lambda: self.cluster.storage_gets(key) == want, 3, "storage GETs")
-            except StackError:
-                pass
-            time.sleep(0.3)   # a late extra GET would show now
-            self.assertEqual(self.cluster.storage_gets(key), want, f"GETs of {key} by node")
+            self.assert_storage_gets(key, {n: 1 for n in NODES})
+
+    def assert_storage_gets(self, key, want):
+        """Storage's GETs of key by node, once they reach `want` or after 3 s,
+        then once more after a short settle (a late extra GET shows then)."""
+        try:
+            wait_until(lambda: self.cluster.storage_gets(key) == want, 3, "storage GETs")
+        except StackError:
+            pass
+        time.sleep(0.3)
+        self.assertEqual(self.cluster.storage_gets(key), want, f"GETs of {key} by node")
 
     # -- 4: the PostgreSQL primary dies --------------------------------------------
 
@@ -289,6 +297,21 @@ class ClusterTest(LogChecks, unittest.TestCase):
             self.cluster.start_edge(3)
         self.assert_served(self.cluster.premium_path(self.active, fid, "back.mp3"), data,
                            what="node 3 restarted")
+
+    # -- 7: node 1 as the parent cache of all: one GET in all ----------------------
+
+    def test_7_parent_cache_storage_sees_one_get_per_slice_in_all(self):
+        self.cluster.use_parent_cache(1)
+        try:
+            files = [(self.new_file(), 1), (self.new_file(2500 * 1024), 3)]  # 1 MiB slices
+            for (fid, _, data), _ in files:
+                for i in range(2):
+                    self.assert_served(self.cluster.premium_path(self.active, fid, f"p{i}.mp3"),
+                                       data, nodes=(3, 2, 1))
+            for (_, key, _), slices in files:
+                self.assert_storage_gets(key, {1: slices, 2: 0, 3: 0})
+        finally:
+            self.cluster.use_parent_cache(1, on=False)
 
 
 if __name__ == "__main__":
