@@ -27,20 +27,18 @@ ETAG = '"5d41402abc4b2a76"'   # an object's, as storage sends it (allowed throug
 
 
 class StorageStandIn:
-    """Serves `answers` on host:port until stop() (start() binds in the calling
-    thread's network namespace: netns.inside)."""
+    """Serves `answers` on 127.0.0.1:port until stop()."""
 
-    def __init__(self, port=None, host="127.0.0.1"):
-        self.port, self.host = port or free_port(), host
+    def __init__(self, port=None):
+        self.port = port or free_port()
         self.answers = {}      # request path -> callable(method, headers) -> (status, hdrs, body)
-        # (method, path, {lower header: value}, client address) in arrival order
-        self.requests = []
+        self.requests = []     # (method, path, {lower header: value}) in arrival order
         self._lock = threading.Lock()
         self._server = None
 
     @property
     def url(self):
-        return f"http://{self.host}:{self.port}"
+        return f"http://127.0.0.1:{self.port}"
 
     @staticmethod
     def path(key):
@@ -86,8 +84,7 @@ class StorageStandIn:
             def do_GET(self):
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 with standin._lock:
-                    standin.requests.append((self.command, self.path, headers,
-                                             self.client_address[0]))
+                    standin.requests.append((self.command, self.path, headers))
                 answer = standin.answers.get(self.path)
                 if answer:
                     status, hdrs, body = answer(self.command, headers)
@@ -107,7 +104,7 @@ class StorageStandIn:
             def log_message(self, *args):
                 pass
 
-        self._server = ThreadingHTTPServer((self.host, self.port), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
