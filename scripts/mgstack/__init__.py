@@ -7,6 +7,9 @@ pgbouncer's test/utils.py does for its tests.
   postgres, redis_server, mediagate, nginx, s3store   one class per server
   schema       rows of the built-in schema        stack   the whole stack (demo, e2e)
   storage_standin   StorageStandIn, a storage that misbehaves on purpose (tests/e2e)
+  cluster      edges in network namespaces before PostgreSQL primary + standby, Redis
+               under Sentinel (cluster_net, cluster_sentinel, netns: setns per thread)
+  cluster_demo scripts/cluster-demo's data and hints
   demo         scripts/demo's data and report     __main__  python3 -m mgstack ...
   bench        the responder benches' stack       testing   unittest helpers (log checks)
   chromium     headless Chromium: a page's DOM and screenshot (tests/e2e/report_test.py)

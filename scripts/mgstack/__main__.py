@@ -1,14 +1,17 @@
 """python3 -m mgstack (with scripts/ on sys.path):
-  guard STATE [--remove]                          stop STATE's servers when stdin closes
+  guard STATE [--remove]                          stop STATE's servers (a stack's or a
+                                                  cluster's) when stdin closes
   demo default-state | start STATE BINARY s3|local PORT | stop|status STATE | psql STATE SQL
+  cluster start STATE BINARY | stop STATE         scripts/cluster-demo
 """
 import os
 import shutil
 import signal
 import sys
 
-from . import demo
+from . import cluster_demo, demo
 from .processes import StackError, log
+from .cluster import cluster_info, stop_cluster
 from .stack import stop_state
 
 
@@ -22,7 +25,7 @@ def guard(state, remove):
     except OSError:
         pass
     if os.path.isdir(state):
-        stop_state(state)
+        (stop_cluster if cluster_info(state) else stop_state)(state)
         if remove:
             shutil.rmtree(state, ignore_errors=True)
 
@@ -38,6 +41,10 @@ def main(argv):
         return getattr(demo, argv[1])(os.path.abspath(argv[2]))
     if argv[:2] == ["demo", "psql"] and len(argv) == 4:
         return demo.psql(os.path.abspath(argv[2]), argv[3])
+    if argv[:2] == ["cluster", "start"] and len(argv) == 4:
+        return cluster_demo.start(os.path.abspath(argv[2]), os.path.abspath(argv[3]))
+    if argv[:2] == ["cluster", "stop"] and len(argv) == 3:
+        return cluster_demo.stop(os.path.abspath(argv[2]))
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -28,9 +28,9 @@ def s3_quote(key):
     return urllib.parse.quote(key, safe="/~")
 
 
-def http(port, path, method="GET", headers=None, body=None, timeout=30):
-    """One request to 127.0.0.1:port on a fresh connection; never follows redirects."""
-    conn = HTTPConnection("127.0.0.1", port, timeout=timeout)
+def http(port, path, method="GET", headers=None, body=None, timeout=30, host="127.0.0.1"):
+    """One request to host:port on a fresh connection; never follows redirects."""
+    conn = HTTPConnection(host, port, timeout=timeout)
     try:
         conn.request(method, path, body=body, headers=headers or {})
         resp = conn.getresponse()

@@ -29,9 +29,12 @@ def to_toml(config):
 
 
 def deep_merge(base, overrides):
+    """base with each section's keys updated from overrides; a key overridden
+    with None is removed."""
     merged = {k: dict(v) for k, v in base.items()}
     for section, keys in (overrides or {}).items():
         merged.setdefault(section, {}).update(keys)
+        merged[section] = {k: v for k, v in merged[section].items() if v is not None}
     return merged
 
 

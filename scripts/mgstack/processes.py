@@ -69,10 +69,10 @@ def free_port(kind=socket.SOCK_STREAM):
         return s.getsockname()[1]
 
 
-def port_open(port):
+def port_open(port, host="127.0.0.1"):
     with socket.socket() as s:
         s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0
+        return s.connect_ex((host, port)) == 0
 
 
 def write_file(path, data, mode=0o644):

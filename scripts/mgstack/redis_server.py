@@ -1,4 +1,5 @@
-"""redis-server on a private unix socket, without persistence. Not thread-safe."""
+"""redis-server on a private unix socket (and, for the cluster, TCP on one
+address), without persistence. Not thread-safe."""
 import os
 import signal
 
@@ -7,11 +8,18 @@ from .processes import Abort, tail, wait_until
 
 
 class Redis:
-    name = "redis"
+    """bind: (address, port) to listen on besides the socket, or None.
+    args: more redis-server options (e.g. ["--replicaof", HOST, PORT])."""
 
-    def __init__(self, procs, sock, work_dir, log_path, socket_perm="700"):
+    def __init__(self, procs, sock, work_dir, log_path, socket_perm="700", name="redis",
+                 bind=None, args=()):
         self.procs, self.sock, self.dir, self.log_path = procs, sock, work_dir, log_path
-        self.socket_perm = socket_perm
+        self.socket_perm, self.name, self.bind, self.args = socket_perm, name, bind, list(args)
+
+    @property
+    def address(self):
+        """The TCP listener as "HOST:PORT" (None without one)."""
+        return f"{self.bind[0]}:{self.bind[1]}" if self.bind else None
 
     def start(self, timeout=20):
         """Starts redis-server (a no-op while it runs); returns once it answers PING."""
@@ -20,8 +28,12 @@ class Redis:
         if os.path.exists(self.sock):
             os.unlink(self.sock)
         os.makedirs(self.dir, mode=0o700, exist_ok=True)
+        tcp = ["--port", "0"]
+        if self.bind:
+            # no password: only the cluster's private network can reach it
+            tcp = ["--bind", self.bind[0], "--port", str(self.bind[1]), "--protected-mode", "no"]
         proc = self.procs.spawn(self.name, [
-            "/usr/bin/redis-server", "--port", "0", "--unixsocket", self.sock,
+            "/usr/bin/redis-server", *tcp, *self.args, "--unixsocket", self.sock,
             "--unixsocketperm", self.socket_perm, "--save", "", "--appendonly", "no",
             "--dir", self.dir, "--daemonize", "no", "--loglevel", "warning"],
             self.log_path, cwd=self.dir)

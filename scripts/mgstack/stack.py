@@ -26,9 +26,10 @@ import urllib.parse
 
 from .clients import b64_email, http, media_path, s3_quote
 from .mediagate import Mediagate, deep_merge, to_toml
-from .nginx import USER as NGINX_USER, Nginx, auth_cache_dir
+from .nginx import USER as NGINX_USER, Nginx, access_log_gets, auth_cache_dir
 from .postgres import Postgres
-from .processes import Processes, StackError, free_port, log, port_open, read_text, wait_for_lines, wait_until, write_file
+from .processes import (Processes, StackError, free_port, log, port_open, read_text,
+                        wait_for_lines, write_file)
 from .redis_server import Redis
 from .s3store import ACCESS_KEY, SECRET, S3Store
 from .schema import Schema, token_fields
@@ -59,10 +60,11 @@ def substitute(text, replacements, name):
     return text
 
 
-def settings(state):
-    """STATE/stack.json: the backend and ports chosen at the first start ({} before)."""
+def settings(state, name="stack.json"):
+    """STATE/stack.json: the backend and ports chosen at the first start ({} before);
+    or another JSON file of the state dir."""
     try:
-        with open(os.path.join(state, "stack.json")) as fh:
+        with open(os.path.join(state, name)) as fh:
             return json.load(fh)
     except (OSError, ValueError):
         return {}
@@ -75,17 +77,20 @@ class Stack:
     generated mediagate.toml. snippet_filter(name, text) -> text: applied to each
     nginx snippet copy (tests break things on purpose with it). extra_server_conf:
     appended inside the server{}. Ports not given come from STATE/stack.json,
-    else are picked free."""
+    else are picked free. host: the address nginx listens on (a cluster's edge
+    listens on its namespace's address: scripts/mgstack/cluster.py)."""
 
     def __init__(self, state, binary, backend="s3", http_port=None, mediagate_config=None,
-                 workers=2, snippet_filter=None, extra_server_conf=""):
+                 workers=2, snippet_filter=None, extra_server_conf="", host="127.0.0.1"):
         if backend not in ("s3", "local"):
             raise StackError(f"unknown backend {backend!r}")
         self.state = os.path.abspath(state)
         self.binary = os.path.abspath(binary) if binary else None
-        self.backend, self.workers = backend, workers
+        self.backend, self.workers, self.host = backend, workers, host
         self.mediagate_overrides = mediagate_config or {}
         self.snippet_filter, self.extra_server_conf = snippet_filter, extra_server_conf
+        # more nginx/ snippets included in http{}: {file name: [(old, new), ...]}
+        self.http_snippets = {}
         p = lambda *a: os.path.join(self.state, *a)  # noqa: E731
         self.logs, self.media_dir = p("logs"), p("media")
         self.config_path = p("mediagate.toml")
@@ -100,7 +105,7 @@ class Stack:
         self.mediagate = Mediagate(self.procs, self.binary, self.config_path,
                                    p("run", "mediagate.sock"), p("logs", "mediagate.log"),
                                    spawn_fcgi_user=NGINX_USER, cwd=self.state)
-        self.nginx = Nginx(self.procs, p("nginx"), self.logs, self.http_port)
+        self.nginx = Nginx(self.procs, p("nginx"), self.logs, self.http_port, host=host)
         # nginx's download log (log_format mediagate_download), for `mediagate ingest`
         self.download_log = p("logs", "mediagate-downloads.log")
         self.db = Schema(self.postgres.psql)
@@ -112,37 +117,50 @@ class Stack:
         return f"127.0.0.1:{self.s3.port if self.backend == 's3' else self.local_port}"
 
     def url(self, path):
-        return f"http://127.0.0.1:{self.http_port}{path}"
+        return f"http://{self.host}:{self.http_port}{path}"
 
     def start(self):
         """Starts whatever is not running yet (idempotent); restarts mediagate and
         nginx when their config or binary changed."""
-        if os.geteuid() != 0:
-            raise StackError("must run as root")
-        if not self.binary or not os.access(self.binary, os.X_OK):
-            raise StackError(f"mediagate binary {self.binary!r} is not executable")
-        self._make_dirs()
-        if not self.nginx.running():
-            if port_open(self.http_port):
-                raise StackError(f"127.0.0.1:{self.http_port} is already in use by something else")
-            if self.backend == "local" and port_open(self.local_port):
-                self.local_port = free_port()  # the local media server's: pick another
-        if self.backend == "s3" and not self.s3.pids() and port_open(self.s3.port):
-            self.s3.port = free_port()
-        write_file(os.path.join(self.state, "stack.json"), json.dumps({
-            "backend": self.backend, "http_port": self.http_port, "s3_port": self.s3.port,
-            "local_port": self.local_port}) + "\n")
+        self.prepare()
         self.postgres.start()
         self.redis.start()
         if self.backend == "s3":
             self.s3.start()
         else:
             self.s3.stop()
+        self.write_mediagate_config()
+        self.mediagate.cli("migrate", "--config", self.config_path)
+        self.start_front()
+
+    def write_mediagate_config(self):
+        """mediagate.toml: base_mediagate_config() with the overrides merged in."""
         self.config = deep_merge(self.base_mediagate_config(), self.mediagate_overrides)
         write_file(self.config_path, to_toml(self.config), 0o600)
-        self.mediagate.cli("migrate", "--config", self.config_path)
+
+    def start_front(self):
+        """(Re)starts mediagate and nginx, each only if its config or binary changed."""
         self.start_mediagate()
         self.start_nginx()
+
+    def prepare(self):
+        """Checks, state dirs and secrets, ports (STATE/stack.json)."""
+        if os.geteuid() != 0:
+            raise StackError("must run as root")
+        if not self.binary or not os.access(self.binary, os.X_OK):
+            raise StackError(f"mediagate binary {self.binary!r} is not executable")
+        self._make_dirs()
+        if not self.nginx.running():
+            if port_open(self.http_port, self.host):
+                raise StackError(f"{self.host}:{self.http_port} is already in use by something "
+                                 "else")
+            if self.backend == "local" and port_open(self.local_port, self.host):
+                self.local_port = free_port()  # the local media server's: pick another
+        if self.backend == "s3" and not self.s3.pids() and port_open(self.s3.port):
+            self.s3.port = free_port()
+        write_file(os.path.join(self.state, "stack.json"), json.dumps({
+            "backend": self.backend, "http_port": self.http_port, "s3_port": self.s3.port,
+            "local_port": self.local_port}) + "\n")
 
     def stop(self):
         stop_state(self.state)
@@ -251,10 +269,13 @@ class Stack:
             "mediagate-storage.conf": self._snippet("mediagate-storage.conf", []),
         }
         http_conf = "    include mediagate-http.conf;\n"
+        for name, replacements in self.http_snippets.items():
+            files[name] = self._snippet(name, replacements)
+            http_conf += f"    include {name};\n"
         self.nginx.ports = [self.http_port]
         if self.backend == "local":
             files["mediagate-local.conf"] = self._snippet("mediagate-local.conf", [
-                ("listen 127.0.0.1:8089;", f"listen 127.0.0.1:{self.local_port};"),
+                ("listen 127.0.0.1:8089;", f"listen {self.host}:{self.local_port};"),
                 ("root /srv/mediagate/media;", f"root {self.media_dir};"),
                 ("server_name mediagate-local;", "server_name mediagate-local;\n    access_log "
                  f"{os.path.join(self.logs, 'local-access.log')};")])
@@ -276,26 +297,19 @@ class Stack:
         """Stores data under `key`: in the bucket (s3) or STATE/media (local)."""
         if self.backend == "s3":
             return self.s3.put(BUCKET, key, data)
-        path = os.path.abspath(os.path.join(self.media_dir, key))
-        if not path.startswith(self.media_dir + "/"):
-            raise StackError(f"bad object key {key!r}")
-        os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
-        write_file(path, data, 0o644)
+        write_object(self.media_dir, key, data)
 
     def storage_gets(self, key):
         """How many successful (200/206) object GETs storage has served for key."""
         if self.backend == "s3":
             return self.s3.requests(f"/{BUCKET}/{s3_quote(key)}")
-        needle = f'"GET /{s3_quote(key)} HTTP/'  # the local server's access log
-        return sum(line.split(needle, 1)[1].split('"', 1)[1].split()[0] in ("200", "206")
-                   for line in read_text(os.path.join(self.logs, "local-access.log")).splitlines()
-                   if needle in line)
+        return len(access_log_gets(os.path.join(self.logs, "local-access.log"), key))
 
     def add_media(self, file_id, object_key, data, title="", mime_type="audio/mpeg"):
         """Stores the object and its row; the version is a hash of the bytes."""
         self.put_object(object_key, data)
-        return self.db.add_media(file_id, object_key, hashlib.sha256(data).hexdigest()[:16],
-                                 title, len(data), mime_type)
+        return self.db.add_media(file_id, object_key, media_version(data), title, len(data),
+                                 mime_type)
 
     def token(self, user):
         return self.mediagate.mint(token_fields(user))
@@ -306,7 +320,7 @@ class Stack:
                           name, prefix)
 
     def get(self, path, **kw):
-        return http(self.http_port, path, **kw)
+        return http(self.http_port, path, host=self.host, **kw)
 
     def feed_path(self, slug, user=None, token=None):
         """The public feed of show `slug`, or `user`'s private one (with a token
@@ -315,6 +329,20 @@ class Stack:
             return f"{FEED_PREFIX}/{slug}.xml"
         token = self.token(user) if token is None else token
         return f"{FEED_PREFIX}/{b64_email(user.email)}/{token}/{slug}.xml"
+
+
+def media_version(data):
+    """A media row's version for these bytes: a hash of them."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def write_object(media_dir, key, data):
+    """Stores data as the file `key` below media_dir (what nginx serves as storage)."""
+    path = os.path.abspath(os.path.join(media_dir, key))
+    if not path.startswith(media_dir + "/"):
+        raise StackError(f"bad object key {key!r}")
+    os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+    write_file(path, data, 0o644)
 
 
 def stop_state(state):

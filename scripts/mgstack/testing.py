@@ -63,6 +63,28 @@ STACK_LOG_CHECKS = {
 }
 
 
+def guarded_state_dir(prefix):
+    """A fresh state dir under $MEDIAGATE_E2E_TMP or /var/tmp and its guard
+    (stack.start_guard: stops its servers if the test process dies)."""
+    parent = os.environ.get("MEDIAGATE_E2E_TMP", "/var/tmp")
+    tmp = tempfile.mkdtemp(prefix=prefix, dir=parent)
+    os.chmod(tmp, 0o755)
+    return tmp, start_guard(tmp, remove=not STACK_SETTINGS["keep"])
+
+
+def release_state_dir(tmp, guard):
+    """After the servers were stopped: lets the guard exit, removes tmp (unless --keep)."""
+    guard.stdin.close()   # the guard stops (nothing left) and exits
+    try:
+        guard.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        pass
+    if STACK_SETTINGS["keep"]:
+        print(f"kept {tmp}", file=sys.stderr)
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 class StackTestCase(LogChecks):
     """unittest.TestCase mixin: one whole stack (stack.Stack: nginx with the
     nginx/ snippets, PostgreSQL, Redis, mediagate, storage BACKEND "s3" or
@@ -84,10 +106,7 @@ class StackTestCase(LogChecks):
     def setUpClass(cls):
         super().setUpClass()
         t0 = time.monotonic()
-        parent = os.environ.get("MEDIAGATE_E2E_TMP", "/var/tmp")
-        cls.tmp = tempfile.mkdtemp(prefix=f"mg-e2e-{cls.BACKEND}-", dir=parent)
-        os.chmod(cls.tmp, 0o755)
-        cls.guard = start_guard(cls.tmp, remove=not STACK_SETTINGS["keep"])
+        cls.tmp, cls.guard = guarded_state_dir(f"mg-e2e-{cls.BACKEND}-")
         cls.addClassCleanup(cls._stop_stack)
         cls.stack = Stack(cls.tmp, STACK_SETTINGS["binary"], backend=cls.BACKEND,
                           http_port=free_port(), **cls.stack_options())
@@ -112,15 +131,7 @@ class StackTestCase(LogChecks):
             if bad:
                 raise AssertionError(f"mediagate.log after shutdown: {bad[:5]}")
         finally:
-            cls.guard.stdin.close()   # the guard stops (nothing left) and exits
-            try:
-                cls.guard.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                pass
-            if STACK_SETTINGS["keep"]:
-                print(f"kept {cls.tmp}", file=sys.stderr)
-            else:
-                shutil.rmtree(cls.tmp, ignore_errors=True)
+            release_state_dir(cls.tmp, cls.guard)
 
     def setUp(self):
         self._n = 0
