@@ -19,7 +19,7 @@ ReplayWatch::~ReplayWatch() = default;
 
 uint64_t ReplayWatch::PrimaryPosition(pqxx::connection& primary) {
   pqxx::nontransaction tx(primary);
-  return tx.exec1("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint")[0]
+  return tx.exec1("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint")[0]
       .as<uint64_t>();
 }
 

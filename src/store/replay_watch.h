@@ -29,8 +29,10 @@ class ReplayWatch {
   explicit ReplayWatch(const DatabaseConfig& database);
   ~ReplayWatch();
 
-  // The WAL position of the primary `primary` is connected to (bytes since
-  // 0/0). Throws what libpqxx throws (the caller's connection is broken).
+  // The WAL insert position of the primary `primary` is connected to (bytes
+  // since 0/0): past every COMMIT already notified, also an asynchronous one
+  // (synchronous_commit off) that is not written yet. Throws what libpqxx
+  // throws (the caller's connection is broken).
   static uint64_t PrimaryPosition(pqxx::connection& primary);
 
   // Whether decisions may read a standby: false once the read server answered

@@ -193,6 +193,37 @@ class ClusterTest(LogChecks, unittest.TestCase):
             self.assert_denied(path, what="after the cancellation")
             time.sleep(POLL)
 
+    def test_2b_cancellation_behind_a_lagging_standby(self):
+        # The edges read the standby. While it lags, a node may read the old row
+        # there and cache it again after the notification: the listener's second
+        # look waits until the standby has replayed the change.
+        user = self.new_user()
+        fid, _, data = self.new_file()
+        path = self.cluster.premium_path(user, fid, "l.mp3")
+        settle()
+        self.assert_served(path, data, what="before the cancellation")
+        self.cluster.standby.psql("SELECT pg_wal_replay_pause()")
+        try:
+            self.cluster.db.set_subscription(user, "canceled", -10 * DAY)
+            end = time.monotonic() + 1.0   # nodes re-read the old row meanwhile
+            while time.monotonic() < end:
+                self.statuses(path)
+                time.sleep(POLL)
+        finally:
+            self.cluster.standby.psql("SELECT pg_wal_replay_resume()")
+        t0 = time.monotonic()
+        last = None
+        while time.monotonic() - t0 < 3 * DENY_WITHIN:
+            last = self.statuses(path)
+            if all(s == 403 for s in last.values()):
+                break
+            time.sleep(POLL)
+        elapsed = time.monotonic() - t0
+        print(f"\n[cluster] behind a paused standby: denied on all nodes {elapsed:.2f} s "
+              "after its replay resumed", file=sys.stderr)
+        self.assertEqual(last, {n: 403 for n in NODES}, f"{elapsed:.2f} s after the resume")
+        self.assertLessEqual(elapsed, DENY_WITHIN)
+
     # -- 3: each node's disk cache asks storage once per file ---------------------
 
     def test_3_storage_sees_one_get_per_file_per_node(self):
