@@ -1,4 +1,5 @@
-"""redis-server on a private unix socket, without persistence. Not thread-safe."""
+"""redis-server on a private unix socket (and optionally 127.0.0.1:PORT, e.g. as a
+Sentinel-managed master or replica), without persistence. Not thread-safe."""
 import os
 import signal
 
@@ -7,23 +8,26 @@ from .processes import Abort, tail, wait_until
 
 
 class Redis:
-    name = "redis"
-
-    def __init__(self, procs, sock, work_dir, log_path, socket_perm="700"):
+    def __init__(self, procs, sock, work_dir, log_path, socket_perm="700", port=0,
+                 name="redis"):
+        """port: also listen on 127.0.0.1:port (0: unix socket only)."""
         self.procs, self.sock, self.dir, self.log_path = procs, sock, work_dir, log_path
-        self.socket_perm = socket_perm
+        self.socket_perm, self.port, self.name = socket_perm, port, name
 
-    def start(self, timeout=20):
-        """Starts redis-server (a no-op while it runs); returns once it answers PING."""
+    def start(self, timeout=20, replicaof=None):
+        """Starts redis-server (a no-op while it runs), as a replica of
+        replicaof=(host, port) if given; returns once it answers PING."""
         if self.procs.running(self.name):
             return
         if os.path.exists(self.sock):
             os.unlink(self.sock)
         os.makedirs(self.dir, mode=0o700, exist_ok=True)
+        tcp = ["--bind", "127.0.0.1"] if self.port else []
+        replica = ["--replicaof", replicaof[0], str(replicaof[1])] if replicaof else []
         proc = self.procs.spawn(self.name, [
-            "/usr/bin/redis-server", "--port", "0", "--unixsocket", self.sock,
+            "/usr/bin/redis-server", "--port", str(self.port), *tcp, "--unixsocket", self.sock,
             "--unixsocketperm", self.socket_perm, "--save", "", "--appendonly", "no",
-            "--dir", self.dir, "--daemonize", "no", "--loglevel", "warning"],
+            "--dir", self.dir, "--daemonize", "no", "--loglevel", "warning", *replica],
             self.log_path, cwd=self.dir)
 
         def ready():
