@@ -37,9 +37,14 @@ def run_id(address):
 def replica_reads(address):
     """(GET calls, READONLY errors) a replica served: mediagate's, since the
     replication stream carries no GET and the test writes no data there."""
+    def field(stats, name, key):  # redis-py gives "k=v,..." as a dict, or not
+        value = stats.get(name, {})
+        if isinstance(value, str):
+            value = dict(kv.split("=", 1) for kv in value.split(","))
+        return int(value.get(key, 0))
     client = redis_at(address)
-    return (client.info("commandstats").get("cmdstat_get", {}).get("calls", 0),
-            client.info("errorstats").get("errorstat_READONLY", {}).get("count", 0))
+    return (field(client.info("commandstats"), "cmdstat_get", "calls"),
+            field(client.info("errorstats"), "errorstat_READONLY", "count"))
 
 
 class SentinelTest(MediagateTestCase):
