@@ -45,6 +45,8 @@ int ChangeListener::Run(const volatile std::sig_atomic_t* stop) {
   while (!*stop) {
     if (!backoff_.Ready(Clock::now())) {
       RunDueRechecks();
+      CheckRedisMaster();  // workers wait for this even while PostgreSQL is away
+      FlushRedisIfDirty();
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       continue;
     }

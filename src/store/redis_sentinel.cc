@@ -4,6 +4,7 @@
 #include <hiredis/hiredis.h>
 
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 
 namespace mediagate {
@@ -47,7 +48,9 @@ Result<RedisEndpoint> AskOne(const RedisConfig& config, const RedisEndpoint& sen
   }
   r = command({"SENTINEL", "get-master-addr-by-name", config.master_name});
   if (r == nullptr) {
-    out = Status::Unavailable(std::string("SENTINEL: ") + ctx->errstr);
+    const bool timeout = ctx->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
+    out =
+        Status::Unavailable(std::string("SENTINEL: ") + (timeout ? "timed out" : ctx->errstr));
   } else if (r->type == REDIS_REPLY_ERROR) {
     out = Status::Unavailable("SENTINEL error: " + std::string(r->str, r->len));
   } else if (r->type == REDIS_REPLY_NIL) {
