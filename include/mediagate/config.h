@@ -178,7 +178,16 @@ struct RedisConfig {
   // Use Redis at all. Default true.
   bool enabled = true;
   // "HOST:PORT" or "unix:/path/to/redis.sock". Default "127.0.0.1:6379".
+  // Unused (leave it unset) when `sentinels` is set.
   std::string address = "127.0.0.1:6379";
+  // Redis Sentinels ("HOST:PORT" or "[V6]:PORT"), asked in order for the
+  // current master of `master_name`. Default empty: use `address`.
+  std::vector<std::string> sentinels;
+  // The master's name in the Sentinels' configuration. Default "mediagate".
+  std::string master_name = "mediagate";
+  // Optional file holding the Sentinels' AUTH password; overridden by env
+  // MEDIAGATE_REDIS_SENTINEL_PASSWORD. Default "".
+  std::string sentinel_password_file;
   // Optional file holding the AUTH password; overridden by env
   // MEDIAGATE_REDIS_PASSWORD. Default "".
   std::string password_file;
@@ -195,7 +204,8 @@ struct RedisConfig {
   int64_t connect_timeout_ms = 200;
   int64_t command_timeout_ms = 100;
 
-  Secret password;  // loaded; may be empty
+  Secret password;           // loaded; may be empty
+  Secret sentinel_password;  // loaded; may be empty
 };
 
 // [entitlement]: who may download.

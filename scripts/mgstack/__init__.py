@@ -4,11 +4,11 @@ pgbouncer's test/utils.py does for its tests.
 
   processes    Processes (servers recorded by PID in STATE/pids), wait_until, free_port
   clients      http, http_raw, fcgi (as nginx's auth_request), redis_client (python3-redis), Metrics
-  postgres, redis_server, mediagate, nginx, s3store   one class per server
+  postgres, redis_server, sentinel, mediagate, nginx, s3store   one class per server
   schema       rows of the built-in schema        stack   the whole stack (demo, e2e)
   storage_standin   StorageStandIn, a storage that misbehaves on purpose (tests/e2e)
   cluster      edges in network namespaces before PostgreSQL primary + standby, Redis
-               under Sentinel (cluster_net, cluster_sentinel, netns: setns per thread)
+               under Sentinel (cluster_net, sentinel, netns: setns per thread)
   cluster_demo scripts/cluster-demo's data and hints
   demo         scripts/demo's data and report     __main__  python3 -m mgstack ...
   bench        the responder benches' stack       testing   unittest helpers (log checks)
@@ -27,6 +27,7 @@ from .processes import (Abort, Processes, StackError, alive, child_env, children
                         wait_for_lines, wait_until, write_file)
 from .redis_server import Redis  # noqa: F401
 from .s3store import S3Store  # noqa: F401
+from .sentinel import Sentinel, SentinelStandIn  # noqa: F401
 from .schema import DAY, Schema, User, sql_literal, token_fields  # noqa: F401
 from .storage_standin import STORAGE_HEADERS, StorageStandIn  # noqa: F401
 

@@ -180,6 +180,14 @@ def redis_client(socket_path, timeout=2.0):
                        socket_timeout=timeout, socket_connect_timeout=timeout)
 
 
+def redis_tcp_client(port, host="127.0.0.1", timeout=2.0, decode=True):
+    """A redis-py client on host:port (Redis Sentinel, a TCP Redis); replies as
+    str, or as bytes with decode=False (DUMP)."""
+    import redis
+    return redis.Redis(host=host, port=port, decode_responses=decode, socket_timeout=timeout,
+                       socket_connect_timeout=timeout)
+
+
 _SAMPLE_RE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\S+)?$')
 _LABEL_RE = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
 

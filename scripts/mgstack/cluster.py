@@ -19,7 +19,7 @@ import os
 
 from . import netns
 from .cluster_net import CORE_ADDR, SUBNET, ClusterNet, edge_addr
-from .cluster_sentinel import MASTER_NAME, Sentinel
+from .sentinel import MASTER_NAME, Sentinel
 from .clients import http
 from .mediagate import deep_merge, to_toml
 from .nginx import Nginx, access_log_gets
@@ -29,10 +29,6 @@ from .redis_server import Redis
 from .schema import Schema
 from .stack import Stack, media_version, settings, stop_state, write_object
 
-# The edges' mediagate.toml finds Redis through the Sentinels ([redis] sentinels,
-# master_name), else at the first master's address. Needs mediagate's Sentinel
-# support; MEDIAGATE_CLUSTER_SENTINEL=1 turns it on.
-SENTINEL_CONFIG = os.environ.get("MEDIAGATE_CLUSTER_SENTINEL") == "1"
 PG_PORTS = (5432, 5433)             # primary, standby (on CORE_ADDR)
 REDIS_PORTS = (6379, 6380)          # first master, first replica
 SENTINEL_PORTS = (26379, 26380, 26381)
@@ -45,12 +41,11 @@ class Cluster:
     overrides: changes what edge_overrides() returns (tests break things with it)."""
 
     def __init__(self, state, binary, edges=3, prefix=None, snippet_filter=None,
-                 override_filter=None, sentinel_config=None):
+                 override_filter=None):
         self.state = os.path.abspath(state)
         info = cluster_info(self.state)
         self.net = ClusterNet(info.get("prefix") or prefix or f"mgc{os.getpid()}",
                               info.get("edges") or edges)
-        self.sentinel_config = SENTINEL_CONFIG if sentinel_config is None else sentinel_config
         self.override_filter = override_filter or (lambda overrides: overrides)
         c = lambda *a: os.path.join(self.state, "core", *a)  # noqa: E731
         self.logs, self.media_dir = c("logs"), c("media")
@@ -69,10 +64,11 @@ class Cluster:
                       for x, port, args in (("a", REDIS_PORTS[0], ()),
                                             ("b", REDIS_PORTS[1],
                                              ("--replicaof", CORE_ADDR, str(REDIS_PORTS[0]))))]
-        self.sentinels = [Sentinel(self.procs, f"sentinel{i}", c(f"sentinel{i}"),
-                                   c("run", f"sentinel{i}.sock"), c("logs", f"sentinel{i}.log"),
-                                   (CORE_ADDR, port), (CORE_ADDR, REDIS_PORTS[0]))
+        self.sentinels = [Sentinel(self.procs, port, c(f"sentinel{i}"), c("logs", f"sentinel{i}.log"),
+                                   name=f"sentinel{i}", host=CORE_ADDR,
+                                   sock=c("run", f"sentinel{i}.sock"))
                           for i, port in enumerate(SENTINEL_PORTS, 1)]
+        self.sentinel_quorum = 2
         self.storage = Nginx(self.procs, c("storage"), c("logs"), STORAGE_PORT,
                              host=CORE_ADDR)
         self.edges = [Stack(os.path.join(self.state, f"edge{n}"), binary, backend="local",
@@ -91,10 +87,9 @@ class Cluster:
         secret, storage, PostgreSQL (standby preferred) and Redis."""
         hosts = ",".join(CORE_ADDR for _ in PG_PORTS)
         ports = ",".join(str(p) for p in PG_PORTS)
-        redis = {"address": f"{CORE_ADDR}:{REDIS_PORTS[0]}"}
-        if self.sentinel_config:   # (address must be unset then)
-            redis = {"address": None, "sentinels": [s.address for s in self.sentinels],
-                     "master_name": MASTER_NAME}
+        # Redis through the Sentinels (address must be unset then)
+        redis = {"address": None, "sentinels": [s.address for s in self.sentinels],
+                 "master_name": MASTER_NAME}
         return self.override_filter({
             "token": {"secret_file": self.token_secret},
             "storage": {"local_url": self.storage_url},
@@ -139,7 +134,8 @@ class Cluster:
         for redis in self.redis:
             redis.start()
         for sentinel in self.sentinels:
-            sentinel.start()
+            sentinel.start(CORE_ADDR, REDIS_PORTS[0], quorum=self.sentinel_quorum,
+                           down_after_ms=1000)
         wait_until(self.sentinels_ready, 30, "each Sentinel to know the others and the replica")
         self.storage.start(tag=self.storage.write_config({
             "nginx.conf": self.storage.nginx_conf("", f"""
@@ -224,7 +220,8 @@ class Cluster:
         """The Redis master's "HOST:PORT" as the first Sentinel that answers sees it."""
         for sentinel in self.sentinels:
             try:
-                return sentinel.master_address()
+                host, port = sentinel.master()
+                return f"{host}:{port}"
             except Exception:  # noqa: BLE001 - ask the next one
                 continue
         raise StackError("no Sentinel answers")

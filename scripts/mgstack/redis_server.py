@@ -1,5 +1,6 @@
-"""redis-server on a private unix socket (and, for the cluster, TCP on one
-address), without persistence. Not thread-safe."""
+"""redis-server on a private unix socket (and optionally TCP on one address, as
+a Sentinel-managed master or replica, or for the cluster), without persistence.
+Not thread-safe."""
 import os
 import signal
 
@@ -9,7 +10,7 @@ from .processes import Abort, tail, wait_until
 
 class Redis:
     """bind: (address, port) to listen on besides the socket, or None.
-    args: more redis-server options (e.g. ["--replicaof", HOST, PORT])."""
+    args: more redis-server options."""
 
     def __init__(self, procs, sock, work_dir, log_path, socket_perm="700", name="redis",
                  bind=None, args=()):
@@ -21,13 +22,19 @@ class Redis:
         """The TCP listener as "HOST:PORT" (None without one)."""
         return f"{self.bind[0]}:{self.bind[1]}" if self.bind else None
 
-    def start(self, timeout=20):
-        """Starts redis-server (a no-op while it runs); returns once it answers PING."""
+    @property
+    def port(self):
+        return self.bind[1] if self.bind else None
+
+    def start(self, timeout=20, replicaof=None):
+        """Starts redis-server (a no-op while it runs), as a replica of
+        replicaof=(host, port) if given; returns once it answers PING."""
         if self.procs.running(self.name):
             return
         if os.path.exists(self.sock):
             os.unlink(self.sock)
         os.makedirs(self.dir, mode=0o700, exist_ok=True)
+        replica = ["--replicaof", replicaof[0], str(replicaof[1])] if replicaof else []
         tcp = ["--port", "0"]
         if self.bind:
             # no password: only the cluster's private network can reach it
@@ -35,7 +42,7 @@ class Redis:
         proc = self.procs.spawn(self.name, [
             "/usr/bin/redis-server", *tcp, *self.args, "--unixsocket", self.sock,
             "--unixsocketperm", self.socket_perm, "--save", "", "--appendonly", "no",
-            "--dir", self.dir, "--daemonize", "no", "--loglevel", "warning"],
+            "--dir", self.dir, "--daemonize", "no", "--loglevel", "warning", *replica],
             self.log_path, cwd=self.dir)
 
         def ready():

@@ -73,7 +73,11 @@ int RunWorker(const Config& config, int listen_fd, Metrics* metrics, int slot,
   }
   PgRecordStore database(config.database, tokens->field_names());
   std::unique_ptr<RedisCache> cache;
-  if (config.redis.enabled) cache = std::make_unique<RedisCache>(config.redis);
+  if (config.redis.enabled) {
+    cache = std::make_unique<RedisCache>(
+        config.redis, std::chrono::seconds(config.log.error_interval_seconds),
+        config.notify.enabled);
+  }
   const bool pushed = config.notify.enabled && board != nullptr;
   auto seal = RecordSeal::Create(config.token.secret);
   if (!seal.ok()) {

@@ -34,7 +34,10 @@ ChangeListener::ChangeListener(const Config& config, InvalidationBoard* board)
       replay_(config.database),
       backoff_(std::chrono::milliseconds(100), std::chrono::milliseconds(5000)),
       limiter_(std::chrono::seconds(config.log.error_interval_seconds)) {
-  if (config.redis.enabled) redis_ = std::make_unique<RedisCache>(config.redis);
+  if (config.redis.enabled) {
+    redis_ = std::make_unique<RedisCache>(
+        config.redis, std::chrono::seconds(config.log.error_interval_seconds));
+  }
 }
 
 ChangeListener::~ChangeListener() = default;
@@ -43,6 +46,8 @@ int ChangeListener::Run(const volatile std::sig_atomic_t* stop) {
   while (!*stop) {
     if (!backoff_.Ready(Clock::now())) {
       RunDueRechecks();
+      CheckRedisMaster();  // workers wait for this even while PostgreSQL is away
+      FlushRedisIfDirty();
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       continue;
     }
@@ -71,6 +76,7 @@ void ChangeListener::Session(const volatile std::sig_atomic_t* stop) {
       conn.await_notification(0, kPollMicros);
       PositionRechecks(conn);
       RunDueRechecks();
+      CheckRedisMaster();
       FlushRedisIfDirty();
     }
   } catch (const std::exception& e) {
@@ -117,10 +123,27 @@ void ChangeListener::FlushAll() {
   FlushRedisIfDirty();
 }
 
+void ChangeListener::CheckRedisMaster() {
+  if (!redis_ || redis_dirty_ || redis_config_.sentinels.empty()) return;
+  const auto now = Clock::now();
+  if (now < next_master_check_) return;
+  next_master_check_ = now + kMasterCheck;
+  // A dead connection is replaced here (the Sentinels name the master); a
+  // master that was not flushed since it took over may hold entries whose
+  // delete replication lost, so everything goes.
+  if (redis_->Ping() && redis_->MasterFlushed()) return;
+  redis_dirty_ = true;
+  spdlog::info("change listener: Redis master unflushed or unreachable ({}); flushing",
+               redis_->last_error());
+}
+
 void ChangeListener::FlushRedisIfDirty() {
   if (!redis_dirty_) return;
   int64_t removed = 0;
-  Status s = redis_->DeletePrefix(CacheKeyPrefix(redis_config_.key_prefix), &removed);
+  Status s = redis_->Ping() ? Status::Ok() : Status::Unavailable(redis_->last_error());
+  const uint64_t connection = redis_->connection_serial();
+  if (s.ok()) s = redis_->DeletePrefix(CacheKeyPrefix(redis_config_.key_prefix), &removed);
+  if (s.ok()) s = redis_->MarkFlushed(connection);
   if (s.ok()) {
     redis_dirty_ = false;
     // Workers may have cached entries from Redis before the flush finished.

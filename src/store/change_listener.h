@@ -9,8 +9,12 @@
 // waits until the standby has replayed the change (at most kMaxReplayWait). On every
 // (re)connect, and whenever a Redis delete failed, everything may have been
 // missed: the whole board is bumped and every Redis entry under the key
-// prefix deleted. Reconnects back off (100 ms doubling to 5 s). Single-
-// threaded; run in its own process (server/master.cc).
+// prefix deleted. With Redis Sentinel the same flush runs whenever the master
+// is one the listener has not flushed since it took over (asynchronous
+// replication may have lost deletes the old master acknowledged); the flush
+// then marks that master flushed, which workers wait for (store/redis_cache.h).
+// Reconnects back off (100 ms doubling to 5 s). Single-threaded; run in its
+// own process (server/master.cc).
 #ifndef MEDIAGATE_STORE_CHANGE_LISTENER_H_
 #define MEDIAGATE_STORE_CHANGE_LISTENER_H_
 
@@ -36,6 +40,9 @@ class ChangeListener {
  public:
   static constexpr auto kRecheck = std::chrono::milliseconds(250);
   static constexpr auto kMaxReplayWait = std::chrono::seconds(10);
+  // How often, with Sentinels, the listener checks that Redis's master has
+  // been flushed since it took over.
+  static constexpr auto kMasterCheck = std::chrono::milliseconds(250);
 
   // `board` must outlive this object.
   ChangeListener(const Config& config, InvalidationBoard* board);
@@ -59,6 +66,7 @@ class ChangeListener {
   void Forget(const Change& change);
   void FlushAll();
   void FlushRedisIfDirty();
+  void CheckRedisMaster();
   void RunDueRechecks();
   void PositionRechecks(pqxx::connection& primary);
 
@@ -67,6 +75,7 @@ class ChangeListener {
   InvalidationBoard* board_;
   std::unique_ptr<RedisCache> redis_;  // null when Redis is disabled
   bool redis_dirty_ = false;
+  Clock::time_point next_master_check_;
   std::deque<Pending> rechecks_;
   ReplayWatch replay_;
   Backoff backoff_;

@@ -2,6 +2,7 @@
 #include "store/redis_cache.h"
 
 #include <hiredis/hiredis.h>
+#include <spdlog/spdlog.h>
 
 #include <cerrno>
 
@@ -15,18 +16,14 @@ bool ConnectionCut(const redisContext* ctx, int saved_errno) {
          (ctx->err == REDIS_ERR_IO && saved_errno != EAGAIN && saved_errno != EWOULDBLOCK);
 }
 
-timeval Millis(int64_t ms) {
-  timeval tv;
-  tv.tv_sec = static_cast<time_t>(ms / 1000);
-  tv.tv_usec = static_cast<suseconds_t>((ms % 1000) * 1000);
-  return tv;
-}
-
 }  // namespace
 
-RedisCache::RedisCache(const RedisConfig& config)
+RedisCache::RedisCache(const RedisConfig& config, std::chrono::seconds log_interval,
+                       bool wait_for_flush)
     : config_(config),
-      backoff_(std::chrono::milliseconds(100), std::chrono::milliseconds(5000)) {}
+      backoff_(std::chrono::milliseconds(100), std::chrono::milliseconds(5000)),
+      wait_for_flush_(wait_for_flush),
+      limiter_(log_interval) {}
 
 RedisCache::~RedisCache() {
   if (ctx_ != nullptr) redisFree(ctx_);
@@ -36,32 +33,40 @@ void RedisCache::Drop(const std::string& why, bool backoff) {
   last_error_ = why;
   unread_ = 0;
   proven_ = false;
+  run_id_.clear();
+  flushed_ = false;
   if (ctx_ != nullptr) redisFree(ctx_);
   ctx_ = nullptr;
   if (backoff) backoff_.Failure(Backoff::Clock::now());
 }
 
+bool RedisCache::Locate(RedisEndpoint* where) {
+  if (config_.sentinels.empty()) {
+    *where = ParseRedisAddress(config_.address);
+    return true;
+  }
+  std::string skipped;
+  Result<RedisEndpoint> master = AskSentinels(config_, &skipped);
+  if (!master.ok()) Drop(master.status().message());
+  uint64_t held = 0;
+  if (!master.ok() && limiter_.Allow("sentinel", &held)) {
+    spdlog::warn("redis: {} ({} similar messages suppressed)", last_error_, held);
+  } else if (master.ok() && !skipped.empty() && limiter_.Allow("sentinel-skipped", &held)) {
+    spdlog::warn("redis: skipped {} ({} similar messages suppressed)", skipped, held);
+  }
+  if (master.ok()) *where = *master;
+  return master.ok();
+}
+
 bool RedisCache::Connect() {
   if (ctx_ != nullptr) return true;
   if (!backoff_.Ready(Backoff::Clock::now())) return false;
-  const timeval connect_timeout = Millis(config_.connect_timeout_ms);
-  const std::string& a = config_.address;
-  if (a.compare(0, 5, "unix:") == 0) {
-    ctx_ = redisConnectUnixWithTimeout(a.substr(5).c_str(), connect_timeout);
-  } else {
-    const size_t colon = a.rfind(':');
-    std::string host = a.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-    ctx_ =
-        redisConnectWithTimeout(host.c_str(), std::stoi(a.substr(colon + 1)), connect_timeout);
-  }
-  if (ctx_ == nullptr || ctx_->err != 0) {
-    Drop(ctx_ == nullptr ? "cannot allocate redis context"
-                         : std::string("connect ") + a + ": " + ctx_->errstr);
-    return false;
-  }
-  if (redisSetTimeout(ctx_, Millis(config_.command_timeout_ms)) != REDIS_OK) {
-    Drop("cannot set redis command timeout");
+  RedisEndpoint where;
+  if (!Locate(&where)) return false;
+  std::string error;
+  ctx_ = OpenRedis(where, config_.connect_timeout_ms, config_.command_timeout_ms, &error);
+  if (ctx_ == nullptr) {
+    Drop(error);
     return false;
   }
   auto setup = [this](std::vector<std::string> args) {
@@ -74,9 +79,65 @@ bool RedisCache::Connect() {
   if (config_.database != 0 && !setup({"SELECT", std::to_string(config_.database)})) {
     return false;
   }
+  if (!config_.sentinels.empty() && !VerifyMaster(where)) return false;
+  ++serial_;
   backoff_.Success();
   last_error_.clear();
   return true;
+}
+
+bool RedisCache::VerifyMaster(const RedisEndpoint& where) {
+  bool cut = false;
+  redisReply* r = CommandOnce({"ROLE"}, &cut);
+  if (r == nullptr) return false;
+  const bool master = r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+                      r->element[0]->type == REDIS_REPLY_STRING &&
+                      std::string(r->element[0]->str, r->element[0]->len) == "master";
+  freeReplyObject(r);
+  if (!master) {
+    // A stale Sentinel answer during a failover: ask again on the next call.
+    Drop("redis " + where.ToString() + " is not a master (ROLE); sentinels were stale");
+    uint64_t held = 0;
+    if (limiter_.Allow("role", &held)) {
+      spdlog::warn("{} ({} similar messages suppressed)", last_error_, held);
+    }
+    return false;
+  }
+  r = CommandOnce({"INFO", "server"}, &cut);
+  if (r == nullptr) return false;
+  if (r->type == REDIS_REPLY_STRING) {
+    run_id_ = RunIdFromInfo(std::string(r->str, r->len));
+  }
+  freeReplyObject(r);
+  if (run_id_.empty()) {
+    Drop("redis " + where.ToString() + ": INFO server has no run_id");
+    return false;
+  }
+  return true;
+}
+
+bool RedisCache::MasterFlushed() {
+  if (config_.sentinels.empty() || !wait_for_flush_ || flushed_) return true;
+  if (!Connect()) return false;
+  redisReply* r = Command({"GET", FlushMarkerKey(config_.key_prefix)});
+  if (r == nullptr) return false;
+  flushed_ = r->type == REDIS_REPLY_STRING && std::string(r->str, r->len) == run_id_;
+  freeReplyObject(r);
+  if (!flushed_) last_error_ = "redis master not flushed since it changed";
+  return flushed_;
+}
+
+Status RedisCache::MarkFlushed(uint64_t serial) {
+  if (config_.sentinels.empty()) return Status::Ok();
+  if (ctx_ == nullptr || serial != serial_) {
+    return Status::Unavailable("the redis connection changed during the flush");
+  }
+  redisReply* r = Command({"SET", FlushMarkerKey(config_.key_prefix), run_id_});
+  if (r == nullptr) return Status::Unavailable(last_error_);
+  freeReplyObject(r);
+  if (serial != serial_) return Status::Unavailable("the redis connection changed");
+  flushed_ = true;
+  return Status::Ok();
 }
 
 bool RedisCache::ReadUnread(bool* cut) {
@@ -88,7 +149,14 @@ bool RedisCache::ReadUnread(bool* cut) {
            !(*cut && proven_));
       return false;
     }
-    freeReplyObject(reply);  // an error reply (e.g. OOM) only means nothing was cached
+    const auto* r = static_cast<redisReply*>(reply);
+    if (r->type == REDIS_REPLY_ERROR) {  // READONLY: no longer the master
+      std::string why = "redis SET error: " + std::string(r->str, r->len);
+      freeReplyObject(reply);
+      Drop(why);
+      return false;
+    }
+    freeReplyObject(reply);
   }
   return true;
 }
@@ -129,9 +197,14 @@ redisReply* RedisCache::CommandOnce(const std::vector<std::string>& args, bool* 
 }
 
 KeyValueCache::GetState RedisCache::Get(const std::string& key, std::string* value) {
-  if (!Connect()) return GetState::kError;
+  if (!Connect() || !MasterFlushed()) return GetState::kError;
+  const uint64_t serial = serial_;
   redisReply* r = Command({"GET", key});
   if (r == nullptr) return GetState::kError;
+  if (serial != serial_ && !MasterFlushed()) {  // retried on another master
+    freeReplyObject(r);
+    return GetState::kError;
+  }
   GetState state = GetState::kError;
   if (r->type == REDIS_REPLY_NIL) {
     state = GetState::kMiss;

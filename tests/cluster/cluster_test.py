@@ -23,8 +23,6 @@ must then fail:
     cluster_lapsed_in_grace the edges' grace_seconds 30 days (the lapsed user is allowed)
     cluster_no_failover     Sentinel quorum 4 of 3 (no failover ever)
     cluster_no_parent_cache nginx/mediagate-parent-cache.conf without its proxy_cache
-MEDIAGATE_CLUSTER_SENTINEL=1: the edges find Redis through the Sentinels
-(needs mediagate's [redis] sentinels; else the failover test skips its last part).
 """
 import os
 import re
@@ -91,8 +89,7 @@ class ClusterTest(LogChecks, unittest.TestCase):
         cls.cluster = Cluster(cls.tmp, STACK_SETTINGS["binary"], snippet_filter=mutate_snippet,
                               override_filter=mutate_overrides)
         if "cluster_no_failover" in MUTATIONS:
-            for sentinel in cls.cluster.sentinels:
-                sentinel.quorum = 4
+            cls.cluster.sentinel_quorum = 4
         cls.cluster.start()
         cls.active = cls.cluster.db.add_user("active@example.com")
         cls.lapsed = cls.cluster.db.add_user("lapsed@example.com", "canceled", -10 * DAY)
@@ -295,10 +292,6 @@ class ClusterTest(LogChecks, unittest.TestCase):
             self.assertIsNotNone(failover, "Sentinel promoted no replica within 20 s")
             self.assertEqual(wrong_allows, 0, "a lapsed subscriber was allowed")
             self.assert_served(good, data, what="after the failover")
-            if not self.cluster.sentinel_config:
-                self.skipTest("needs sentinel support: the edges still point at the old "
-                              "master (MEDIAGATE_CLUSTER_SENTINEL=1 once mediagate has "
-                              "[redis] sentinels)")
             user = self.new_user()
             settle()
             self.assert_served(self.cluster.premium_path(user, fid, "n.mp3"), data)

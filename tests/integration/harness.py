@@ -151,12 +151,17 @@ class MediagateTestCase(LogChecks, unittest.TestCase):
         cls.stack = Stack(database=cls.DATABASE)
         cls.addClassCleanup(cls.stack.close)
         cls.stack.start("postgres", *(["redis"] if cls.REDIS else []))
+        cls.start_servers()
         cls.stack.write_config(cls.config_overrides())
         if cls.MIGRATE:
             cls.stack.migrate()
         cls.seed()
         if cls.SERVE:
             cls.stack.start("mediagate", workers=cls.WORKERS)
+
+    @classmethod
+    def start_servers(cls):
+        """More servers of the class (e.g. Redis Sentinel); runs before the config is written."""
 
     @classmethod
     def config_overrides(cls):

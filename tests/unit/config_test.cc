@@ -367,6 +367,8 @@ TEST_F(ConfigTest, EffectiveConfigPrintsEveryKeyAndLoadsBack) {
       "negative_ttl_seconds = 11",
       "connect_timeout_ms = 201",
       "command_timeout_ms = 101",
+      "master_name = \"mg-main\"",
+      "sentinel_password_file = \"" + redis_password + "\"",
       "[entitlement]",
       "allowed_statuses = [\"active\"]",
       "grace_statuses = [\"past_due\"]",
@@ -416,6 +418,57 @@ TEST_F(ConfigTest, EffectiveConfigPrintsEveryKeyAndLoadsBack) {
   auto reloaded = Load(printed);
   ASSERT_TRUE(reloaded.ok()) << reloaded.status().ToString();
   EXPECT_EQ(FormatEffectiveConfig(*reloaded), printed);
+}
+
+TEST_F(ConfigTest, RedisSentinels) {
+  const std::string base = TokenSection() + kLocal + "[redis]\n";
+  auto defaults = Load(base);
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_TRUE(defaults->redis.sentinels.empty());
+  EXPECT_EQ(defaults->redis.master_name, "mediagate");
+  EXPECT_EQ(defaults->redis.address, "127.0.0.1:6379");
+
+  const std::string sentinels =
+      "sentinels = [\"10.0.0.1:26379\", \"sentinel-b.example:26379\", \"[fd00::3]:26379\"]\n";
+  auto set = Load(base + sentinels + "master_name = \"edge-cache.1\"\n");
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->redis.sentinels.size(), 3u);
+  EXPECT_EQ(set->redis.master_name, "edge-cache.1");
+  const std::string text = FormatEffectiveConfig(*set);
+  EXPECT_THAT(text, Not(HasSubstr("\naddress = ")));  // unused with sentinels
+  auto reloaded = Load(text);
+  ASSERT_TRUE(reloaded.ok()) << reloaded.status().ToString();
+  EXPECT_EQ(FormatEffectiveConfig(*reloaded), text);
+  EXPECT_TRUE(Load(base + sentinels + "address = \"\"\n").ok());
+
+  auto expect = [&](const std::string& lines, const std::string& message) {
+    SCOPED_TRACE(lines);
+    auto config = Load(base + lines);
+    ASSERT_FALSE(config.ok());
+    EXPECT_EQ(config.status().message(), path_ + ": redis." + message);
+  };
+  expect(sentinels + "address = \"10.0.0.9:6379\"\n",
+         "address: must be left unset when sentinels is set (Sentinel names the master)");
+  expect(
+      "sentinels = [\"10.0.0.1:26379\", \"unix:/run/sentinel.sock\"]\n",
+      "sentinels[1]: must be \"HOST:PORT\" or \"[V6]:PORT\", got \"unix:/run/sentinel.sock\"");
+  expect("sentinels = [\"10.0.0.1\"]\n",
+         "sentinels[0]: must be \"HOST:PORT\" or \"[V6]:PORT\", got \"10.0.0.1\"");
+  expect("sentinels = [\"10.0.0.1:0\"]\n",
+         "sentinels[0]: must be \"HOST:PORT\" or \"[V6]:PORT\", got \"10.0.0.1:0\"");
+  expect("sentinels = [\"10.0.0.1:65536\"]\n",
+         "sentinels[0]: must be \"HOST:PORT\" or \"[V6]:PORT\", got \"10.0.0.1:65536\"");
+  ExpectError(base + "sentinels = \"10.0.0.1:26379\"\n",
+              "redis.sentinels: must be an array of strings");
+  expect(sentinels + "master_name = \"\"\n", "master_name: must be 1-64 of A-Z a-z 0-9 _ . -");
+  expect(sentinels + "master_name = \"a b\"\n",
+         "master_name: must be 1-64 of A-Z a-z 0-9 _ . -");
+  expect(sentinels + "master_name = \"" + std::string(65, 'm') + "\"\n",
+         "master_name: must be 1-64 of A-Z a-z 0-9 _ . -");
+  expect("address = \"10.0.0.1:0\"\n",
+         "address: must be \"HOST:PORT\" or \"unix:/path\", got \"10.0.0.1:0\"");
+  expect("address = \"unix:/\"\n",
+         "address: must be \"HOST:PORT\" or \"unix:/path\", got \"unix:/\"");
 }
 
 TEST_F(ConfigTest, EffectiveConfigShowsOnlyTheChosenBackendsKeys) {
