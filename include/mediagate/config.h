@@ -72,6 +72,11 @@ struct StorageConfig {
   // directory (nginx/mediagate-local.conf); the upstream is this URL plus
   // "/" and the percent-encoded object key. Default "http://127.0.0.1:8089".
   std::string local_url = "http://127.0.0.1:8089";
+  // Several edge nodes: "http://HOST:PORT" of the node that runs
+  // nginx/mediagate-parent-cache.conf. The upstream is then that node's
+  // <url>/<cache key>/<scheme>/<storage URL without "scheme://">, and only the
+  // parent asks storage. Default "" (every node asks storage itself).
+  std::string parent_cache_url;
 
   Secret secret_access_key;  // loaded; never printed
   Secret session_token;      // loaded; may be empty

@@ -16,6 +16,7 @@ Must run as root. Not thread-safe.
 """
 import json
 import os
+import re
 
 from . import netns
 from .cluster_net import CORE_ADDR, SUBNET, ClusterNet, edge_addr
@@ -155,20 +156,22 @@ class Cluster:
 
     def use_parent_cache(self, parent=1, on=True):
         """Edge `parent` runs nginx/mediagate-parent-cache.conf and every edge,
-        the parent too, fetches from storage through it; on=False undoes that.
-        Restarts the edges' mediagate and nginx."""
+        the parent too, fetches from storage through it (storage.parent_cache_url);
+        on=False undoes that. Restarts the edges' mediagate and nginx."""
         edge = self.edges[parent - 1]
         addr = f"{edge_addr(parent)}:{PARENT_PORT}"
+        origin = re.escape(self.storage_url)
         edge.http_snippets = {"mediagate-parent-cache.conf": [
             ("listen 10.0.0.11:8090;", f"listen {addr};"),
             ("allow 10.0.0.0/24;", f"allow {SUBNET};"),
-            ("http://storage.internal:8089;", f"http://{CORE_ADDR}:{STORAGE_PORT};"),
+            ('"~^https://([a-z0-9-]+\\.)?s3\\.eu-central-1\\.amazonaws\\.com/"',
+             f'"~^{origin}/"'),
             ("/var/cache/nginx/mediagate-parent", os.path.join(edge.nginx.prefix, "parent"))]
         } if on else {}
-        url = f"http://{addr}" if on else self.storage_url
         for n, e in enumerate(self.edges, 1):
-            e.mediagate_overrides = deep_merge(e.mediagate_overrides,
-                                               {"storage": {"local_url": url}})
+            e.mediagate_overrides = deep_merge(
+                e.mediagate_overrides, {"storage": {"parent_cache_url": f"http://{addr}" if on
+                                                    else None}})
             self.start_edge(n)
 
     def streaming(self):

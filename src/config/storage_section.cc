@@ -46,7 +46,21 @@ const std::vector<ConfigKey<StorageConfig>> kKeys = {
     StringKey("local_url", &StorageConfig::local_url,
               "backend = local: the loopback nginx server serving the media directory")
         .ShownIf(IsLocal),
+    StringKey("parent_cache_url", &StorageConfig::parent_cache_url,
+              "Several edges: http://HOST:PORT of the node running "
+              "mediagate-parent-cache.conf (\"\": ask storage directly)"),
 };
+
+Status ValidateParent(const ConfigSection& sec, const StorageConfig& out) {
+  static const std::regex kParentUrl(
+      R"(^http://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}$)");
+  if (!out.parent_cache_url.empty() && !std::regex_match(out.parent_cache_url, kParentUrl)) {
+    return sec.Error("parent_cache_url",
+                     "must be \"\" or http://HOST:PORT with no path, e.g. "
+                     "\"http://10.0.0.11:8090\"");
+  }
+  return Status::Ok();
+}
 
 Status ValidateLocal(const ConfigSection& sec, const StorageConfig& out) {
   static const std::regex kLocalUrl(
@@ -60,6 +74,7 @@ Status ValidateLocal(const ConfigSection& sec, const StorageConfig& out) {
 }
 
 Status Validate(const SectionContext& ctx, const ConfigSection& sec, StorageConfig* out) {
+  if (Status s = ValidateParent(sec, *out); !s.ok()) return s;
   if (IsLocal(*out)) return ValidateLocal(sec, *out);
   if (const char* id = (*ctx.env)("MEDIAGATE_S3_ACCESS_KEY_ID"); id && *id) {
     out->access_key_id = id;

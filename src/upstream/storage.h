@@ -3,6 +3,7 @@
 #define MEDIAGATE_STORAGE_BACKENDS_H_
 
 #include <memory>
+#include <string>
 
 #include "mediagate/upstream.h"
 
@@ -10,6 +11,9 @@ namespace mediagate {
 
 Result<std::unique_ptr<Upstream>> MakeS3Upstream(const StorageConfig& config);
 Result<std::unique_ptr<Upstream>> MakeLocalUpstream(const StorageConfig& config);
+// `storage`'s URLs re-rooted at the parent cache `parent_url` (via_parent.cc).
+std::unique_ptr<Upstream> ViaParentCache(std::unique_ptr<Upstream> storage,
+                                         const std::string& parent_url);
 
 }  // namespace mediagate
 

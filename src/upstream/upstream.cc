@@ -8,8 +8,9 @@
 namespace mediagate {
 
 Result<std::unique_ptr<Upstream>> MakeUpstream(const StorageConfig& config) {
-  if (config.backend == "local") return MakeLocalUpstream(config);
-  return MakeS3Upstream(config);
+  auto storage = config.backend == "local" ? MakeLocalUpstream(config) : MakeS3Upstream(config);
+  if (!storage.ok() || config.parent_cache_url.empty()) return storage;
+  return ViaParentCache(std::move(*storage), config.parent_cache_url);
 }
 
 namespace {

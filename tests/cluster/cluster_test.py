@@ -23,6 +23,7 @@ must then fail:
     cluster_lapsed_in_grace the edges' grace_seconds 30 days (the lapsed user is allowed)
     cluster_no_failover     Sentinel quorum 4 of 3 (no failover ever)
     cluster_no_parent_cache nginx/mediagate-parent-cache.conf without its proxy_cache
+    cluster_parent_any_origin  the parent cache fetches any origin an edge names
 """
 import os
 import re
@@ -35,7 +36,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 from mgstack import netns  # noqa: E402
-from mgstack.cluster import Cluster, stop_cluster  # noqa: E402
+from mgstack.clients import http  # noqa: E402
+from mgstack.cluster import HTTP_PORT, PARENT_PORT, Cluster, stop_cluster  # noqa: E402
 from mgstack.cluster_net import edge_addr  # noqa: E402
 from mgstack.demo import demo_bytes  # noqa: E402
 from mgstack.processes import StackError, wait_until  # noqa: E402
@@ -55,7 +57,8 @@ def mutate_snippet(name, text):
         edits = {"cluster_no_media_cache": lambda t: t.replace("proxy_cache mediagate_media;", "")}
     elif name == "mediagate-parent-cache.conf":
         edits = {"cluster_no_parent_cache": lambda t: t.replace("proxy_cache mediagate_parent;",
-                                                                "")}
+                                                                ""),
+                 "cluster_parent_any_origin": lambda t: t.replace("default 0;", "default 1;")}
     elif name in ("mediagate-http.conf", "mediagate-locations.conf"):
         # ("/./": a change for edge 3's own copy too, the same socket)
         edits = {"cluster_one_responder": lambda t: re.sub(
@@ -334,6 +337,13 @@ class ClusterTest(LogChecks, unittest.TestCase):
                                        data, nodes=(3, 2, 1))
             for (_, key, _), slices in files:
                 self.assert_storage_gets(key, {1: slices, 2: 0, 3: 0})
+            # the parent fetches storage's origin only, whatever an edge asks
+            key = "0" * 32
+            for origin in (f"http/{edge_addr(2)}:{HTTP_PORT}", "http/127.0.0.1:9000",
+                           f"https/{edge_addr(2)}:{HTTP_PORT}", "ftp/10.213.0.1:9000"):
+                with netns.inside(self.cluster.net.client):
+                    r = http(PARENT_PORT, f"/{key}/{origin}/cluster/x.mp3", host=edge_addr(1))
+                self.assertEqual(r.status, 403, origin)
         finally:
             self.cluster.use_parent_cache(1, on=False)
 

@@ -125,6 +125,14 @@ TEST_F(ConfigTest, ErrorsAreOneLineNamingTheKey) {
   ExpectError(TokenSection("fallback_secret_files = [\"" + dir_ + "/none\"]\n") + local,
               "token.fallback_secret_files[0]");
   ExpectError(TokenSection() + local + "local_url = \"/media\"\n", "storage.local_url");
+  for (const char* parent : {"http://10.0.0.11", "http://10.0.0.11:8090/", "https://p:1",
+                             "http://p:8090/x", "10.0.0.11:8090", "http://p:8090?x"}) {
+    ExpectError(TokenSection() + local + "parent_cache_url = \"" + parent + "\"\n",
+                "storage.parent_cache_url");
+    ExpectError(TokenSection() + S3Section(std::string("access_key_id = \"AK\"\n") +
+                                           "parent_cache_url = \"" + parent + "\"\n"),
+                "storage.parent_cache_url");
+  }
   ExpectError(TokenSection() + local + "[url]\nmax_uri_bytes = 10\n", "url.max_uri_bytes");
   ExpectError(TokenSection() + local + "[notify]\nuser_triggers = [\"users r.email\"]\n",
               "notify.user_triggers");
@@ -469,6 +477,15 @@ TEST_F(ConfigTest, RedisSentinels) {
          "address: must be \"HOST:PORT\" or \"unix:/path\", got \"10.0.0.1:0\"");
   expect("address = \"unix:/\"\n",
          "address: must be \"HOST:PORT\" or \"unix:/path\", got \"unix:/\"");
+}
+
+TEST_F(ConfigTest, ParentCacheUrlIsKeptAndShown) {
+  auto config =
+      Load(TokenSection() + kLocal + "parent_cache_url = \"http://10.0.0.11:8090\"\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->storage.parent_cache_url, "http://10.0.0.11:8090");
+  EXPECT_THAT(FormatEffectiveConfig(*config),
+              HasSubstr("\nparent_cache_url = \"http://10.0.0.11:8090\"\n"));
 }
 
 TEST_F(ConfigTest, EffectiveConfigShowsOnlyTheChosenBackendsKeys) {
