@@ -46,7 +46,8 @@ bool ConnInfoHasPassword(const std::string& url) {
   return found;
 }
 
-Result<std::string> BuildConnectionString(const DatabaseConfig& config, PgTarget target) {
+Result<std::string> BuildConnectionString(const DatabaseConfig& config, PgTarget target,
+                                          const char* application) {
   char* err = nullptr;
   PQconninfoOption* options = PQconninfoParse(config.url.c_str(), &err);
   if (options == nullptr) {
@@ -78,7 +79,7 @@ Result<std::string> BuildConnectionString(const DatabaseConfig& config, PgTarget
          Quote("-c statement_timeout=" + std::to_string(config.statement_timeout_ms) +
                (extra_options.empty() ? "" : " " + extra_options)) +
          " ";
-  if (!has_app_name) out += "application_name='mediagate' ";
+  if (!has_app_name) out += "application_name=" + Quote(application) + " ";
   if (target == PgTarget::kPrimary) out += "target_session_attrs='read-write' ";
   if (!config.password.empty()) out += "password=" + Quote(config.password.Reveal());
   return out;

@@ -24,8 +24,11 @@ enum class PgTarget {
 // statement_timeout (as options) and the password; for kPrimary, the url's
 // target_session_attrs replaced. InvalidArgument if the url does not parse
 // (the message never contains the password).
+// `application` names the connection in pg_stat_activity unless the url
+// names it already.
 Result<std::string> BuildConnectionString(const DatabaseConfig& config,
-                                          PgTarget target = PgTarget::kAsConfigured);
+                                          PgTarget target = PgTarget::kAsConfigured,
+                                          const char* application = "mediagate");
 
 // True when the libpq connection string `url` carries a password.
 bool ConnInfoHasPassword(const std::string& url);

@@ -57,7 +57,7 @@ int ChangeListener::Run(const volatile std::sig_atomic_t* stop) {
 }
 
 void ChangeListener::Session(const volatile std::sig_atomic_t* stop) {
-  auto conninfo = BuildConnectionString(database_, PgTarget::kPrimary);
+  auto conninfo = BuildConnectionString(database_, PgTarget::kPrimary, "mediagate-listener");
   if (!conninfo.ok()) {
     spdlog::critical("change listener: {}", conninfo.status().message());
     backoff_.Failure(Clock::now());

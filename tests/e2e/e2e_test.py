@@ -354,7 +354,7 @@ class E2EBase(StackTestCase):
     def test_cancellation_denied_within_1s_after_listener_connection_killed(self):
         user, other = self.new_user(), self.new_user()
         path = self.stack.premium_path(user, "episode-2", "episode-2.mp3")
-        listening = "SELECT pid FROM pg_stat_activity WHERE query LIKE 'LISTEN %'"
+        listening = "SELECT pid FROM pg_stat_activity WHERE application_name = 'mediagate-listener'"
         killed = self.stack.psql(listening).split()
         self.assertEqual(len(killed), 1, "one listening connection")
         # The cancellation is committed while nobody listens.

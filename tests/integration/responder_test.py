@@ -473,7 +473,7 @@ class PushedChangesTest(MediagateTestCase):
         self.assertEqual([(f["action"], f["email"]) for f in mine], [("log", None)])
 
     def listener_backend(self):
-        rows = self.stack.psql("SELECT pid FROM pg_stat_activity WHERE query LIKE 'LISTEN %'")
+        rows = self.stack.psql("SELECT pid FROM pg_stat_activity WHERE application_name = 'mediagate-listener'")
         return rows.split()
 
     def test_listener_connection_killed_then_back(self):

@@ -220,6 +220,18 @@ TEST(ConninfoTest, MultiHostUrlKeepsItsHostsAndTargetForReads) {
   EXPECT_EQ(read.at("target_session_attrs"), "prefer-standby");
 }
 
+TEST(ConninfoTest, ApplicationNameNamesTheConnectionUnlessTheUrlDoes) {
+  DatabaseConfig config;
+  config.url = "host=db";
+  auto listener = BuildConnectionString(config, PgTarget::kPrimary, "mediagate-listener");
+  ASSERT_TRUE(listener.ok());
+  EXPECT_EQ(Parse(*listener).at("application_name"), "mediagate-listener");
+  config.url = "host=db application_name=custom";
+  listener = BuildConnectionString(config, PgTarget::kPrimary, "mediagate-listener");
+  ASSERT_TRUE(listener.ok());
+  EXPECT_EQ(Parse(*listener).at("application_name"), "custom");
+}
+
 TEST(ConninfoTest, PrimaryTargetReplacesTheUrlsTargetSessionAttrs) {
   for (const char* url :
        {"host=a,b dbname=app target_session_attrs=prefer-standby",
