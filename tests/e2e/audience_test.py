@@ -252,10 +252,14 @@ class AudienceTest(StackTestCase, unittest.TestCase):
                 for thread in threads:
                     thread.start()
                 try:
-                    for _ in range(2):
+                    # Requests before, between and after the rotations, however
+                    # slow the machine (ASan): at least 0.7 s and 6 requests each.
+                    for phase in range(3):
                         time.sleep(0.7)
-                        rotate(mode)
-                    time.sleep(0.7)
+                        wait_until(lambda: sum(sent) >= 6 * (phase + 1), 60,
+                                   f"{6 * (phase + 1)} requests", 0.05)
+                        if phase < 2:
+                            rotate(mode)
                 finally:
                     stop.set()
                     for thread in threads:
