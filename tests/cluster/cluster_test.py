@@ -154,6 +154,18 @@ class ClusterTest(LogChecks, unittest.TestCase):
             self.assertEqual(r.status, 200, f"node {n} {what}: {r.status} {r.body[:200]!r}")
             self.assertEqual(r.body, data, f"node {n} {what}: wrong bytes")
 
+    def poll_until_denied(self, path):
+        """Polls every node every POLL s until all deny path (at most 3 x
+        DENY_WITHIN); returns (the last statuses, seconds taken)."""
+        t0 = time.monotonic()
+        last = None
+        while time.monotonic() - t0 < 3 * DENY_WITHIN:
+            last = self.statuses(path)
+            if all(s == 403 for s in last.values()):
+                break
+            time.sleep(POLL)
+        return last, time.monotonic() - t0
+
     def assert_denied(self, path, nodes=NODES, what=""):
         self.assertEqual(self.statuses(path, nodes), {n: 403 for n in nodes}, what)
 
@@ -177,14 +189,7 @@ class ClusterTest(LogChecks, unittest.TestCase):
         for _ in range(3):   # both workers of each node, probably, and the micro-cache
             self.assert_served(path, data, what="before the cancellation")
         self.cluster.db.set_subscription(user, "canceled", -10 * DAY)
-        t0 = time.monotonic()
-        last = None
-        while time.monotonic() - t0 < 3 * DENY_WITHIN:
-            last = self.statuses(path)
-            if all(s == 403 for s in last.values()):
-                break
-            time.sleep(POLL)
-        elapsed = time.monotonic() - t0
+        last, elapsed = self.poll_until_denied(path)
         print(f"\n[cluster] cancellation denied on all nodes after {elapsed:.2f} s",
               file=sys.stderr)
         self.assertEqual(last, {n: 403 for n in NODES}, f"after {elapsed:.2f} s")
@@ -211,14 +216,7 @@ class ClusterTest(LogChecks, unittest.TestCase):
                 time.sleep(POLL)
         finally:
             self.cluster.standby.psql("SELECT pg_wal_replay_resume()")
-        t0 = time.monotonic()
-        last = None
-        while time.monotonic() - t0 < 3 * DENY_WITHIN:
-            last = self.statuses(path)
-            if all(s == 403 for s in last.values()):
-                break
-            time.sleep(POLL)
-        elapsed = time.monotonic() - t0
+        last, elapsed = self.poll_until_denied(path)
         print(f"\n[cluster] behind a paused standby: denied on all nodes {elapsed:.2f} s "
               "after its replay resumed", file=sys.stderr)
         self.assertEqual(last, {n: 403 for n in NODES}, f"{elapsed:.2f} s after the resume")
