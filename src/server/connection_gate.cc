@@ -67,16 +67,23 @@ bool ConnectionGate::Busy() const {
   return false;
 }
 
-int ConnectionGate::Next(const sigset_t* wait_mask) {
+int ConnectionGate::Next(const sigset_t* wait_mask, const std::function<void()>& idle) {
+  bool idle_due = static_cast<bool>(idle);
   while (ready_.empty()) {
     ExpireDue(Clock::now());
     if (!accepting_ && !Busy()) return -1;
     epoll_event events[32];
-    const int n =
-        epoll_pwait(epoll_fd_, events, 32, MillisUntilNextDeadline(Clock::now()), wait_mask);
+    // With idle work due, first only look (timeout 0); it runs if nothing came.
+    const int timeout = idle_due ? 0 : MillisUntilNextDeadline(Clock::now());
+    const int n = epoll_pwait(epoll_fd_, events, 32, timeout, wait_mask);
     if (n < 0) {
       if (errno != EINTR) spdlog::error("worker: epoll_pwait: {}", strerror(errno));
       return -1;
+    }
+    if (n == 0 && idle_due) {
+      idle_due = false;
+      idle();
+      continue;
     }
     for (int i = 0; i < n; ++i) {
       const int fd = events[i].data.fd;

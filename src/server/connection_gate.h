@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -55,8 +56,10 @@ class ConnectionGate {
   // libfcgi reads without waiting. Signals are delivered with `wait_mask` in
   // force while it waits; returns -1 when one interrupted the wait (the
   // caller checks its stop flag), on an unexpected epoll error, and after
-  // StopAccepting() once nothing is left.
-  int Next(const sigset_t* wait_mask);
+  // StopAccepting() once nothing is left. `idle`, when given, runs once
+  // before the first wait that would block (nothing ready now): work the
+  // worker held back while requests were queued (buffered cache writes).
+  int Next(const sigset_t* wait_mask, const std::function<void()>& idle = nullptr);
 
   // Stops accepting (a stopping worker): connections already accepted are
   // still handed out by Next() until none is left waiting for its head;

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <memory>
 
 #include "base/rate_limiter.h"
@@ -131,10 +132,14 @@ int RunWorker(const Config& config, int listen_fd, Metrics* metrics, int slot,
   // instead of libfcgi's blocking drain.
   FCGX_Request request;
   FCGX_InitRequest(&request, -1, 0);
+  // Redis writes of the last decisions, held back while requests were queued
+  // (store/cached_record_store.h), go out before the worker waits.
+  const std::function<void()> flush = [&shared] { shared.Flush(); };
+  const std::function<void()> nothing;
   // Once told to stop, the worker still answers the connections it accepted.
   while (!g_stop || gate.Busy()) {
     if (g_stop) gate.StopAccepting();
-    const int fd = gate.Next(&waiting);
+    const int fd = gate.Next(&waiting, shared.HasPending() ? flush : nothing);
     if (fd < 0) continue;
     request.ipcFd = fd;
     request.keepConnection = 1;

@@ -35,6 +35,7 @@ Lookup<T> CachedRecordStore::Get(InvalidationBoard::Kind kind, const std::string
                                  const std::function<Lookup<T>()>& query) {
   bool cache_usable = cache_ != nullptr;
   if (cache_usable) {
+    WritePending();  // goes out with this read
     std::string value;
     switch (cache_->Get(key, &value)) {
       case KeyValueCache::GetState::kHit: {
@@ -77,9 +78,27 @@ Lookup<T> CachedRecordStore::Get(InvalidationBoard::Kind kind, const std::string
     const bool found = fresh.state == LookupState::kFound;
     const auto encoded = encode(found ? &fresh.record : nullptr);
     const auto sealed = encoded ? seal_->Seal(key, *encoded) : std::nullopt;
-    if (sealed) cache_->Set(key, *sealed, found ? ttl : config_.negative_ttl_seconds);
+    if (sealed) {
+      pending_.push_back(PendingWrite{kind, id, stamp, key, *sealed,
+                                      found ? ttl : config_.negative_ttl_seconds});
+    }
   }
   return fresh;
+}
+
+void CachedRecordStore::WritePending() {
+  for (const PendingWrite& w : pending_) {
+    if (board_ == nullptr || board_->Current(w.kind, w.id, w.stamp)) {
+      cache_->Set(w.key, w.value, w.ttl);
+    }
+  }
+  pending_.clear();
+}
+
+void CachedRecordStore::Flush() {
+  if (cache_ == nullptr) return;
+  WritePending();
+  cache_->Flush();
 }
 
 Lookup<UserRecord> CachedRecordStore::FindUser(const std::string& email) {

@@ -12,7 +12,12 @@
 //  - PostgreSQL unavailable on a miss: kUnavailable, never a guess;
 //  - with an InvalidationBoard: an answer whose key changed while it was
 //    being fetched is returned but not cached (the change listener has just
-//    deleted that entry; writing the older answer back would undo it).
+//    deleted that entry; writing the older answer back would undo it);
+//  - writes are held back until the next lookup or Flush() (the worker
+//    flushes before it waits for a request), so a busy worker's write goes
+//    out with its next read in one round trip; the board is checked again
+//    just before a held write is handed to the cache, and a write whose key
+//    changed meanwhile is dropped.
 // Not thread-safe (one per worker).
 #ifndef MEDIAGATE_RECORD_SOURCE_H_
 #define MEDIAGATE_RECORD_SOURCE_H_
@@ -22,6 +27,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/rate_limiter.h"
 #include "mediagate/config.h"
@@ -46,6 +52,10 @@ class CachedRecordStore : public RecordStore {
   // The origin's answer: the cache is not needed to decide.
   bool Ping() override { return origin_->Ping(); }
 
+  // True while a write is held back; Flush() sends it.
+  bool HasPending() const { return !pending_.empty(); }
+  void Flush();
+
  private:
   // Logs "<message> (N similar messages suppressed)" unless `key` logged
   // within the limiter's interval.
@@ -57,6 +67,17 @@ class CachedRecordStore : public RecordStore {
                 std::optional<std::string> (*encode)(const T*),
                 const std::function<Lookup<T>()>& query);
 
+  struct PendingWrite {
+    InvalidationBoard::Kind kind;
+    std::string id;
+    InvalidationBoard::Stamp stamp;  // read before the fetch
+    std::string key;
+    std::string value;  // sealed
+    int64_t ttl;
+  };
+  // Hands the held writes whose keys did not change to the cache.
+  void WritePending();
+
   RedisConfig config_;
   RecordStore* origin_;
   KeyValueCache* cache_;
@@ -64,6 +85,7 @@ class CachedRecordStore : public RecordStore {
   Metrics* metrics_;
   LogRateLimiter* limiter_;
   const InvalidationBoard* board_;
+  std::vector<PendingWrite> pending_;
 };
 
 }  // namespace mediagate

@@ -19,8 +19,11 @@ class KeyValueCache {
   virtual ~KeyValueCache() = default;
   // kHit with *value set, kMiss, or kError when the cache cannot answer.
   virtual GetState Get(const std::string& key, std::string* value) = 0;
-  // Stores `value` for `ttl_seconds`; false when the cache cannot store.
+  // Stores `value` for `ttl_seconds`; false when the cache cannot store. An
+  // implementation may hold the write back until the next call or Flush().
   virtual bool Set(const std::string& key, const std::string& value, int64_t ttl_seconds) = 0;
+  // Sends writes that Set() held back.
+  virtual void Flush() {}
   // Removes `keys`; the number removed, or Unavailable.
   virtual Status Delete(const std::vector<std::string>& keys, int64_t* removed) = 0;
 };

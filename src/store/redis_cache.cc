@@ -171,21 +171,28 @@ redisReply* RedisCache::Command(const std::vector<std::string>& args) {
 
 redisReply* RedisCache::CommandOnce(const std::vector<std::string>& args, bool* cut) {
   *cut = false;
-  if (!ReadUnread(cut)) return nullptr;
   std::vector<const char*> argv;
   std::vector<size_t> lens;
   for (const std::string& a : args) {
     argv.push_back(a.data());
     lens.push_back(a.size());
   }
-  auto* reply = static_cast<redisReply*>(
-      redisCommandArgv(ctx_, static_cast<int>(args.size()), argv.data(), lens.data()));
-  if (reply == nullptr) {
+  // Queued behind any SETs not sent yet: one write carries them all, and
+  // their replies are read first, in order.
+  if (redisAppendCommandArgv(ctx_, static_cast<int>(args.size()), argv.data(), lens.data()) !=
+      REDIS_OK) {
+    Drop(std::string("redis ") + args[0] + ": cannot queue the command");
+    return nullptr;
+  }
+  if (!ReadUnread(cut)) return nullptr;
+  void* answer = nullptr;
+  if (redisGetReply(ctx_, &answer) != REDIS_OK || answer == nullptr) {
     *cut = ConnectionCut(ctx_, errno);
     Drop(std::string("redis ") + args[0] + ": " + (ctx_->err != 0 ? ctx_->errstr : "no reply"),
          !(*cut && proven_));
     return nullptr;
   }
+  auto* reply = static_cast<redisReply*>(answer);
   if (reply->type == REDIS_REPLY_ERROR) {
     // Never echo the arguments: AUTH carries the password.
     Drop(std::string("redis ") + args[0] + " error: " + std::string(reply->str, reply->len));
@@ -225,17 +232,19 @@ bool RedisCache::Set(const std::string& key, const std::string& value, int64_t t
     Drop("redis SET: cannot queue the command");
     return false;
   }
-  // Sent now, in order; the reply is read before the next command, so the
-  // request does not wait a round trip for it.
+  ++unread_;  // sent with the next command or by Flush(); its reply is read before the next
+  return true;
+}
+
+void RedisCache::Flush() {
+  if (ctx_ == nullptr) return;
   int done = 0;
-  while (done == 0) {
+  while (done == 0) {  // nothing queued: done at once, no system call
     if (redisBufferWrite(ctx_, &done) != REDIS_OK) {
       Drop(std::string("redis SET: ") + ctx_->errstr);
-      return false;
+      return;
     }
   }
-  ++unread_;
-  return true;
 }
 
 bool RedisCache::Ping() {

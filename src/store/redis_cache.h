@@ -41,9 +41,12 @@ class RedisCache : public KeyValueCache {
   RedisCache& operator=(const RedisCache&) = delete;
 
   GetState Get(const std::string& key, std::string* value) override;
-  // Sends SET ... EX and returns without waiting for the reply (read before
-  // the next command); false only if it could not be sent.
+  // Queues SET ... EX without sending it: it goes out in the same write as
+  // the next command, or at Flush(), and its reply is read before the next
+  // command's. False only if it could not be queued (no connection).
   bool Set(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
+  // Sends the queued SETs now (their replies are still read later).
+  void Flush() override;
   Status Delete(const std::vector<std::string>& keys, int64_t* removed) override;
   // Removes every key starting with `prefix` (SCAN MATCH, then DEL), which
   // must hold no glob characters. Keys written meanwhile may survive.
@@ -73,7 +76,8 @@ class RedisCache : public KeyValueCache {
   bool Locate(RedisEndpoint* where);
   // With sentinels: ROLE must say master; remembers its run_id. Drops otherwise.
   bool VerifyMaster(const RedisEndpoint& where);
-  // Runs one command; nullptr (and the connection dropped) on any error,
+  // Runs one command, sent together with any queued SETs; nullptr (and the
+  // connection dropped) on any error,
   // including an error reply. The caller frees the reply. A connection that
   // answered before and turns out to be cut (a Redis restart; hiredis only
   // learns so when it uses it) is replaced at once and the command retried

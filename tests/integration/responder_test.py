@@ -109,9 +109,25 @@ class DecisionTest(MediagateTestCase):
     def test_cache_entries_use_key_prefix(self):
         user = self.create_user(self.new_email(), "active")
         self.assert_allowed(self.request_media(user, "ep1"))
-        keys = self.stack.redis.call("KEYS", "*")
-        self.assertTrue(keys, "nothing was cached in Redis")
+        # The worker sends its held-back writes as soon as it has nothing to do.
+        keys = wait_until(lambda: self.stack.redis.call("KEYS", "*"), 2,
+                          "the decision's records in Redis", 0.01)
         self.assertEqual([k for k in keys if not k.startswith("mgtest")], [])
+
+    def test_last_records_reach_redis_when_the_worker_goes_idle(self):
+        """A worker holds its Redis writes back until its next read, which
+        carries them; the last decision's writes go out once it has nothing
+        else to do."""
+        user = self.create_user(self.new_email("idle"), "active")
+        self.create_media("idle-ep", "shows/idle.mp3")
+        self.settle()  # the listener's deletes for the new rows are over
+        self.assert_allowed(self.request_media(user, "idle-ep"), object_key="shows/idle.mp3")
+        want = {":user:" + hashlib.sha256(user.email.encode()).hexdigest(), ":file:idle-ep"}
+
+        def written():
+            keys = self.stack.redis.call("KEYS", "mgtest*")
+            return all(any(k.endswith(w) for k in keys) for w in want)
+        wait_until(written, 2, "both records of the decision in Redis", 0.01)
 
     def test_redis_records_are_authenticated(self):
         """Issue 9 item 10: a record written into Redis by anyone else, or a

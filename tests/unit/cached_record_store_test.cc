@@ -79,6 +79,7 @@ TEST_F(CachedRecordStoreTest, MissAsksDirectoryAndCachesUserWithUserTtl) {
   ASSERT_EQ(user.state, LookupState::kFound);
   EXPECT_EQ(user.record.fields, Alice().fields);
   EXPECT_EQ(origin_.user_calls, 1);
+  source.Flush();
   ASSERT_EQ(cache_.sets.size(), 1u);
   EXPECT_EQ(cache_.sets[0].key, UserKey());
   EXPECT_EQ(cache_.sets[0].ttl_seconds, 61);
@@ -110,6 +111,7 @@ TEST_F(CachedRecordStoreTest, MissCachesFileWithFileTtl) {
   ASSERT_EQ(file.state, LookupState::kFound);
   EXPECT_EQ(file.record.object_key, "shows/ep1.mp3");
   EXPECT_EQ(file.record.version, "v1");
+  source.Flush();
   ASSERT_EQ(cache_.sets.size(), 1u);
   EXPECT_EQ(cache_.sets[0].key, FileKey());
   EXPECT_EQ(cache_.sets[0].ttl_seconds, 301);
@@ -120,6 +122,7 @@ TEST_F(CachedRecordStoreTest, UnknownUserAndFileAreCachedWithNegativeTtl) {
   CachedRecordStore source = Source(&cache_);
   EXPECT_EQ(source.FindUser("nobody@example.com").state, LookupState::kMissing);
   EXPECT_EQ(source.FindFile("nope").state, LookupState::kMissing);
+  source.Flush();
   ASSERT_EQ(cache_.sets.size(), 2u);
   EXPECT_EQ(cache_.sets[0].key, UserKey("nobody@example.com"));
   EXPECT_EQ(cache_.sets[0].ttl_seconds, 11);
@@ -208,6 +211,7 @@ TEST_F(CachedRecordStoreTest, CorruptCacheValueIsRefetchedAndRewritten) {
   ASSERT_EQ(user.state, LookupState::kFound);
   EXPECT_EQ(user.record.fields, Alice().fields);
   EXPECT_EQ(source.FindFile(kFileId).state, LookupState::kFound);
+  source.Flush();
   EXPECT_EQ(origin_.user_calls, 1);
   EXPECT_EQ(origin_.file_calls, 1);
   EXPECT_EQ(DecodeUser(Stored(UserKey())).state, LookupState::kFound);
@@ -225,6 +229,7 @@ TEST_F(CachedRecordStoreTest, ForgedValueIsAMissAndCounted) {
   const Lookup<UserRecord> user = source.FindUser(kEmail);
   ASSERT_EQ(user.state, LookupState::kFound);
   EXPECT_EQ(user.record.status, "canceled");
+  source.Flush();
   EXPECT_EQ(origin_.user_calls, 1);
   EXPECT_EQ(metrics_->RedisCount(Metrics::CacheResult::kUnverified), 1u);
   EXPECT_EQ(metrics_->RedisCount(Metrics::CacheResult::kHit), 0u);
@@ -247,6 +252,7 @@ TEST_F(CachedRecordStoreTest, ValueMovedToAnotherKeyIsAMiss) {
 TEST_F(CachedRecordStoreTest, CachedValueHidesTokenFields) {
   CachedRecordStore source = Source(&cache_);
   source.FindUser(kEmail);
+  source.Flush();
   ASSERT_EQ(cache_.sets.size(), 1u);
   EXPECT_EQ(cache_.sets[0].value.find("u-1"), std::string::npos);
   EXPECT_EQ(cache_.sets[0].value.find("active"), std::string::npos);
@@ -308,6 +314,7 @@ TEST_F(CachedRecordStoreTest, CachedMissingUserStaysMissingWhileDirectoryIsDown)
 TEST_F(CachedRecordStoreTest, UsesEmailDigestNotEmailInKey) {
   CachedRecordStore source = Source(&cache_);
   source.FindUser(kEmail);
+  source.Flush();
   ASSERT_EQ(cache_.entries.size(), 1u);
   const std::string& key = cache_.entries.begin()->first;
   EXPECT_EQ(key.rfind("test:v3:user:", 0), 0u) << key;
@@ -322,6 +329,7 @@ TEST_F(CachedRecordStoreTest, UnencodableRecordIsServedButNotCached) {
   const Lookup<UserRecord> user = source.FindUser(kEmail);
   ASSERT_EQ(user.state, LookupState::kFound);
   EXPECT_EQ(user.record.fields.at("uuid"), "\xff\xfe");
+  source.Flush();
   EXPECT_TRUE(cache_.sets.empty());
 }
 
@@ -335,9 +343,11 @@ TEST_F(CachedRecordStoreTest, AnswerChangedDuringFetchIsNotCached) {
   CachedRecordStore source(config_, &origin, &cache_, &seal_, metrics_.get(), &limiter_,
                            board.get());
   EXPECT_EQ(source.FindUser(kEmail).state, LookupState::kFound);
+  source.Flush();
   EXPECT_TRUE(cache_.sets.empty());
   origin.during = nullptr;  // no change this time: cached
   EXPECT_EQ(source.FindUser(kEmail).state, LookupState::kFound);
+  source.Flush();
   ASSERT_EQ(cache_.sets.size(), 1u);
   EXPECT_EQ(cache_.sets[0].key, UserKey());
 }
@@ -350,8 +360,49 @@ TEST_F(CachedRecordStoreTest, ChangeOfAnotherKeyDoesNotStopCaching) {
   CachedRecordStore source(config_, &origin, &cache_, &seal_, metrics_.get(), &limiter_,
                            board.get());
   EXPECT_EQ(source.FindFile(kFileId).state, LookupState::kFound);
+  source.Flush();
   ASSERT_EQ(cache_.sets.size(), 1u);  // a user key of the same name is another slot kind
   EXPECT_EQ(cache_.sets[0].key, FileKey());
+}
+
+// A busy worker's write goes out with its next read (one round trip), or
+// when the worker is about to wait (Flush), never lost in between.
+TEST_F(CachedRecordStoreTest, WriteIsHeldUntilTheNextLookupOrFlush) {
+  CachedRecordStore source = Source(&cache_);
+  ASSERT_EQ(source.FindUser(kEmail).state, LookupState::kFound);
+  EXPECT_TRUE(source.HasPending());
+  EXPECT_TRUE(cache_.sets.empty());
+  const int gets = cache_.get_calls;
+  ASSERT_EQ(source.FindFile(kFileId).state, LookupState::kFound);
+  EXPECT_EQ(cache_.get_calls, gets + 1);
+  ASSERT_EQ(cache_.sets.size(), 1u);  // handed over before the file's read
+  EXPECT_EQ(cache_.sets[0].key, UserKey());
+  source.Flush();
+  EXPECT_FALSE(source.HasPending());
+  ASSERT_EQ(cache_.sets.size(), 2u);
+  EXPECT_EQ(cache_.sets[1].key, FileKey());
+  EXPECT_EQ(cache_.flushes, 1);
+  source.Flush();  // nothing held: nothing written twice
+  EXPECT_EQ(cache_.sets.size(), 2u);
+}
+
+// A change announced after the fetch but before the held write went out: the
+// write is dropped (it would undo the listener's delete).
+TEST_F(CachedRecordStoreTest, HeldWriteWhoseKeyChangedIsDropped) {
+  auto board = InvalidationBoard::CreatePrivate();
+  CachedRecordStore source(config_, &origin_, &cache_, &seal_, metrics_.get(), &limiter_,
+                           board.get());
+  ASSERT_EQ(source.FindUser(kEmail).state, LookupState::kFound);
+  board->Invalidate(InvalidationBoard::Kind::kUser, kEmail);
+  ASSERT_EQ(source.FindFile(kFileId).state, LookupState::kFound);  // checked here
+  board->Invalidate(InvalidationBoard::Kind::kFile, kFileId);
+  source.Flush();  // and here
+  EXPECT_TRUE(cache_.sets.empty());
+  EXPECT_FALSE(source.HasPending());
+  ASSERT_EQ(source.FindUser("nobody@example.com").state, LookupState::kMissing);
+  source.Flush();  // an unchanged key's write is still made
+  ASSERT_EQ(cache_.sets.size(), 1u);
+  EXPECT_EQ(cache_.sets[0].key, UserKey("nobody@example.com"));
 }
 
 }  // namespace

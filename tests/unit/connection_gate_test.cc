@@ -13,8 +13,10 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 namespace mediagate {
 namespace {
@@ -96,7 +98,7 @@ TEST_F(ConnectionGateTest, HandsOutABlockingSocketWithIoTimeouts) {
   const int client = Client(Request());
   const int fd = gate_->Next(nullptr);
   ASSERT_GE(fd, 0);
-  EXPECT_EQ(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);  // libfcgi's reads and writes block...
+  EXPECT_EQ(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);   // libfcgi's reads and writes block...
   for (int option : {SO_RCVTIMEO, SO_SNDTIMEO}) {  // ...for at most kIoTimeout
     timeval tv{};
     socklen_t len = sizeof(tv);
@@ -128,6 +130,30 @@ TEST_F(ConnectionGateTest, AKeptConnectionsNextRequestIsHandedOutAgain) {
   EXPECT_EQ(gate_->Next(nullptr), fd);
   close(fd);
   close(client);
+}
+
+// The worker's held-back work (buffered Redis writes) runs only when no
+// request is waiting, once, before the gate blocks.
+TEST_F(ConnectionGateTest, IdleWorkRunsOnceBeforeBlockingAndNotWhileRequestsWait) {
+  int idle_runs = 0;
+  const std::function<void()> idle = [&] { ++idle_runs; };
+  const int first = Client(Request());
+  const int second = Client(Request());
+  const int a = gate_->Next(nullptr, idle);
+  const int b = gate_->Next(nullptr, idle);
+  ASSERT_GE(a, 0);
+  ASSERT_GE(b, 0);
+  EXPECT_EQ(idle_runs, 0);  // both requests were waiting
+  int late = -1;
+  std::thread later([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    late = Client(Request());
+  });
+  const int c = gate_->Next(nullptr, idle);
+  later.join();
+  EXPECT_GE(c, 0);
+  EXPECT_EQ(idle_runs, 1);  // ran before the wait, not again after it
+  for (int fd : {a, b, c, first, second, late}) close(fd);
 }
 
 TEST_F(ConnectionGateTest, AReturnedConnectionIsClosedOnceThePeerHasClosed) {

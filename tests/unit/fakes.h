@@ -91,6 +91,7 @@ class FakeCache : public KeyValueCache {
     entries[key] = value;
     return true;
   }
+  void Flush() override { ++flushes; }
   Status Delete(const std::vector<std::string>& keys, int64_t* removed) override {
     if (error) return Status::Unavailable("fake cache down");
     *removed = 0;
@@ -100,6 +101,7 @@ class FakeCache : public KeyValueCache {
 
   std::map<std::string, std::string> entries;
   std::vector<SetCall> sets;
+  int flushes = 0;
   bool error = false;
   int get_calls = 0;
 };
