@@ -2,6 +2,9 @@
 //
 // It speaks just enough FastCGI to act like nginx's auth_request: per request
 // a new unix-socket connection, BEGIN_REQUEST (role RESPONDER, keep_conn=0),
+// or with --keep-conn 1 one connection per thread kept across requests
+// (keep_conn=1, as nginx/mediagate-http.conf ships: fastcgi_keep_conn on;
+// a kept connection the server closed is replaced and the request resent),
 // the PARAMS stream (nginx's usual fastcgi_params), an empty STDIN, then it
 // reads records until END_REQUEST and takes the HTTP status from the
 // "Status: NNN" header of the STDOUT stream (absent means 200). Each of the
@@ -13,6 +16,7 @@
 //             (--duration SECONDS | --requests N)
 //             (--uri-file FILE | --uri URI) [--method GET] [--expect-status 200]
 //             [--show-response 1]   (the first response's STDOUT to stderr)
+//             [--keep-conn 1]
 //
 // Prints one JSON line: requests, errors (I/O failures and unexpected
 // statuses), seconds, rps, latency percentiles in microseconds, and the count
@@ -60,6 +64,7 @@ struct Options {
   std::string method = "GET";
   int expect_status = 200;
   bool show_response = false;  // print the first response's STDOUT to stderr
+  bool keep_conn = false;      // one connection per thread, FCGI_KEEP_CONN
 };
 
 void AppendRecord(uint8_t type, const std::string& body, std::string* out) {
@@ -88,7 +93,7 @@ void AppendLength(size_t n, std::string* out) {
 
 // The bytes of one whole request: BEGIN_REQUEST, PARAMS..., empty PARAMS,
 // empty STDIN.
-std::string BuildRequest(const std::string& uri, const std::string& method) {
+std::string BuildRequest(const std::string& uri, const std::string& method, bool keep_conn) {
   const std::string path = uri.substr(0, uri.find('?'));
   const std::string query =
       uri.find('?') == std::string::npos ? "" : uri.substr(uri.find('?') + 1);
@@ -118,7 +123,9 @@ std::string BuildRequest(const std::string& uri, const std::string& method) {
     pairs += name + value;
   }
   std::string out;
-  AppendRecord(kBeginRequest, std::string("\0\1\0\0\0\0\0\0", 8), &out);  // RESPONDER
+  std::string begin("\0\1\0\0\0\0\0\0", 8);  // RESPONDER
+  if (keep_conn) begin[2] = 1;               // FCGI_KEEP_CONN
+  AppendRecord(kBeginRequest, begin, &out);
   for (size_t at = 0; at < pairs.size(); at += 65535) {
     AppendRecord(kParams, pairs.substr(at, 65535), &out);
   }
@@ -153,9 +160,7 @@ int ParseStatus(const std::string& stdout_data) {
   return 200;
 }
 
-// One request on a fresh connection; returns the status, or -1 on failure.
-// *out receives the STDOUT stream.
-int DoRequest(const std::string& socket_path, const std::string& request, std::string* out) {
+int Connect(const std::string& socket_path) {
   const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
   timeval timeout{10, 0};
@@ -163,32 +168,61 @@ int DoRequest(const std::string& socket_path, const std::string& request, std::s
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   std::strncpy(addr.sun_path, socket_path.c_str(), sizeof(addr.sun_path) - 1);
-  int status = -1;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
-          static_cast<ssize_t>(request.size())) {
-    unsigned char header[8];
-    std::vector<char> body;
-    while (ReadFull(fd, reinterpret_cast<char*>(header), sizeof(header))) {
-      const size_t length = (header[4] << 8 | header[5]) + header[6];
-      body.resize(length);
-      if (!ReadFull(fd, body.data(), length)) break;
-      if (header[1] == kStdout) out->append(body.data(), length - header[6]);
-      if (header[1] == kEndRequest) {
-        status = ParseStatus(*out);
-        break;
-      }
-    }
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return -1;
   }
-  close(fd);
-  return status;
+  return fd;
+}
+
+// One request on the connection fd; returns the status, or -1 on failure
+// (*answered: whether any byte of an answer came). *out receives the STDOUT
+// stream.
+int Exchange(int fd, const std::string& request, std::string* out, bool* answered) {
+  *answered = false;
+  if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(request.size())) {
+    return -1;
+  }
+  unsigned char header[8];
+  std::vector<char> body;
+  while (ReadFull(fd, reinterpret_cast<char*>(header), sizeof(header))) {
+    *answered = true;
+    const size_t length = (header[4] << 8 | header[5]) + header[6];
+    body.resize(length);
+    if (!ReadFull(fd, body.data(), length)) break;
+    if (header[1] == kStdout) out->append(body.data(), length - header[6]);
+    if (header[1] == kEndRequest) return ParseStatus(*out);
+  }
+  return -1;
+}
+
+// One request, on *fd when it is a kept connection (>= 0), else on a new one;
+// with keep, the connection stays in *fd after a complete answer. A kept
+// connection that fails before any answer (closed by the server while idle)
+// is replaced once. Returns the status, or -1 on failure.
+int DoRequest(const std::string& socket_path, const std::string& request, bool keep, int* fd,
+              std::string* out) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const bool reused = *fd >= 0;
+    if (!reused) *fd = Connect(socket_path);
+    if (*fd < 0) return -1;
+    bool answered = false;
+    const int status = Exchange(*fd, request, out, &answered);
+    if (status < 0 || !keep) {
+      close(*fd);
+      *fd = -1;
+    }
+    if (status >= 0 || answered || !reused) return status;
+  }
+  return -1;
 }
 
 [[noreturn]] void Usage(const std::string& why) {
   std::cerr << "fcgi_load: " << why << "\nusage: fcgi_load --socket unix:PATH "
             << "[--concurrency C] (--duration S | --requests N) "
             << "(--uri-file FILE | --uri URI) [--method M] [--expect-status N] "
-            << "[--show-response 1]\n";
+            << "[--show-response 1] [--keep-conn 1]\n";
   std::exit(2);
 }
 
@@ -219,6 +253,8 @@ Options ParseOptions(int argc, char** argv) {
       o.method = value;
     } else if (flag == "--show-response") {
       o.show_response = value == "1";
+    } else if (flag == "--keep-conn") {
+      o.keep_conn = value == "1";
     } else if (flag == "--expect-status") {
       o.expect_status = std::stoi(value);
     } else {
@@ -241,7 +277,8 @@ int main(int argc, char** argv) {
     Usage(std::string("bad number: ") + e.what());
   }
   std::vector<std::string> requests;
-  for (const std::string& uri : o.uris) requests.push_back(BuildRequest(uri, o.method));
+  for (const std::string& uri : o.uris)
+    requests.push_back(BuildRequest(uri, o.method, o.keep_conn));
 
   std::atomic<int64_t> next{0};
   std::atomic<int64_t> errors{0};
@@ -254,18 +291,21 @@ int main(int argc, char** argv) {
   auto run = [&] {
     std::vector<int64_t> mine;
     std::map<int, int64_t> seen;
+    int fd = -1;  // the kept connection (--keep-conn 1)
     while (true) {
       const int64_t i = next.fetch_add(1);
       if (o.requests > 0 ? i >= o.requests : Clock::now() >= deadline) break;
       const auto t0 = Clock::now();
       std::string out;
-      const int status = DoRequest(o.socket_path, requests[i % requests.size()], &out);
+      const int status =
+          DoRequest(o.socket_path, requests[i % requests.size()], o.keep_conn, &fd, &out);
       mine.push_back(
           std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count());
       ++seen[status];
       if (status != o.expect_status) errors.fetch_add(1);
       if (o.show_response && i == 0) std::cerr << out;
     }
+    if (fd >= 0) close(fd);
     std::lock_guard<std::mutex> lock(mu);
     latencies_us.insert(latencies_us.end(), mine.begin(), mine.end());
     for (const auto& [status, n] : seen) statuses[status] += n;

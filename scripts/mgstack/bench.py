@@ -216,17 +216,17 @@ def mint_tokens(mediagate, users, config=None):
         return list(pool.map(lambda u: mediagate.mint(token_fields(u), config=config), users))
 
 
-def cold_decisions(mediagate, redis, load, uris, concurrency=4):
+def cold_decisions(mediagate, redis, load, uris, concurrency=4, keep=False):
     """Redis FLUSHALL, then one request per line of the file uris (links of
-    subscribers no mediagate process has seen) with fcgi_load; returns its
-    decisions/s. Exits the bench unless every request was an allow and each
+    subscribers no mediagate process has seen) with fcgi_load (each client on
+    one kept connection with keep); returns its decisions/s. Exits the bench unless every request was an allow and each
     made at least one PostgreSQL query (no cache anywhere answered it)."""
     with open(uris) as fh:
         count = sum(1 for line in fh if line.strip())
     redis.call("FLUSHALL")
     before = mediagate.metrics()
     r = fcgi_load(load, mediagate.sock, "--concurrency", concurrency, "--requests", count,
-                  "--uri-file", uris, "--expect-status", 200)
+                  "--uri-file", uris, "--expect-status", 200, "--keep-conn", int(keep))
     after = mediagate.metrics()
     allowed, pg = (after.get(name, **lb) - before.get(name, **lb) for name, lb in (
         ("mediagate_decisions_total", {"reason": "allow"}),
