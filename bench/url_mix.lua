@@ -1,14 +1,18 @@
--- url_mix.lua: the wrk script of bench/nginx_throughput.
+-- url_mix.lua: the wrk script of bench/nginx_throughput and bench/audience_ingest
+-- (run by mgstack.bench.url_mix).
 --
---   wrk -t C -c C -s bench/url_mix.lua http://127.0.0.1:PORT/ -- LIST PER_DOWNLOAD PIECE THREADS
+--   wrk -t C -c C -s bench/url_mix.lua http://127.0.0.1:PORT/ -- LIST PER_DOWNLOAD PIECE
 --
--- LIST has one path per line, each line one "download": PER_DOWNLOAD requests
--- for that path, each with "Range: bytes=" the next PIECE bytes (piece i covers
--- i*PIECE .. (i+1)*PIECE-1), as a podcast app fetches an episode in pieces.
--- Run it with as many threads as connections: wrk calls request() per thread,
--- not per connection, so only then does each download go over one connection,
--- its requests one after the other. Thread n of THREADS starts at line
--- 1 + n*#LIST/THREADS and wraps around at the end.
+-- Thread n reads LIST.n (0-based; its share of the downloads, one path per
+-- line), each line one "download": PER_DOWNLOAD requests for that path, each
+-- with "Range: bytes=" the next PIECE bytes (piece i covers i*PIECE ..
+-- (i+1)*PIECE-1), as a podcast app fetches an episode in pieces; after its
+-- last line it starts again at its first. Run it with as many threads as
+-- connections: wrk calls request() per thread, not per connection, so only
+-- then does each download go over one connection, its requests one after the
+-- other. A thread reads only its share because wrk sets up its threads one
+-- by one while the first ones already send requests: the shorter the set-up,
+-- the less it competes with the measured load.
 
 local next_thread = 0
 
@@ -19,12 +23,12 @@ end
 
 function init(args)
   paths = {}
-  for line in io.lines(args[1]) do
+  for line in io.lines(args[1] .. "." .. thread_index) do
     if line ~= "" then paths[#paths + 1] = line end
   end
   per_download = tonumber(args[2])
   piece = tonumber(args[3])
-  at = math.floor(thread_index * #paths / tonumber(args[4])) % #paths + 1
+  at = 1
   part = 0
 end
 

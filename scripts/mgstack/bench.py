@@ -16,8 +16,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
-from .clients import fcgi, media_path
+from .clients import fcgi, http, media_path
 from .mediagate import Mediagate, to_toml
 from .postgres import Postgres
 from .processes import Processes, child_env, exit_on_signals, log, tail, wait_until, write_file
@@ -157,22 +158,86 @@ def _ms(text):
     return float(m.group(1)) * {"us": 1e-3, "ms": 1, "s": 1e3, "m": 6e4}[m.group(2)]
 
 
-def wrk(url, connections, duration, threads=None, script=None, script_args=()):
-    """One wrk run (--latency); returns {"requests", "rps", "p50_ms", "p99_ms"}. Exits the
-    bench on socket errors or any status other than 2xx and 3xx."""
+def _wrk_argv(url, connections, duration, threads=None, script=None, script_args=()):
     argv = [WRK, "-t", str(threads or connections), "-c", str(connections), "-d",
             f"{duration}s", "--latency"] + (["-s", script] if script else []) + [url]
-    if script_args:
-        argv += ["--", *map(str, script_args)]
-    r = subprocess.run(argv, capture_output=True, text=True, env=child_env(),
-                       timeout=duration + 60)
-    out = r.stdout
-    if r.returncode != 0 or "Non-2xx or 3xx responses" in out or "Socket errors" in out:
-        raise SystemExit(f"wrk saw errors ({' '.join(argv)}):\n{r.stderr}{out}")
+    return argv + (["--", *map(str, script_args)] if script_args else [])
+
+
+def _wrk_result(argv, returncode, out, err):
+    """wrk's summary: {"requests", "rps", "p50_ms", "p99_ms"}. Exits the bench on
+    socket errors or any status other than 2xx and 3xx."""
+    if returncode != 0 or "Non-2xx or 3xx responses" in out or "Socket errors" in out:
+        raise SystemExit(f"wrk saw errors ({' '.join(argv)}):\n{err}{out}")
     return {"requests": int(re.search(r"(\d+) requests in", out).group(1)),
             "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
             "p50_ms": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
             "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))}
+
+
+def wrk(url, connections, duration, threads=None, script=None, script_args=()):
+    """One wrk run (--latency); returns {"requests", "rps", "p50_ms", "p99_ms"}. Exits the
+    bench on socket errors or any status other than 2xx and 3xx."""
+    argv = _wrk_argv(url, connections, duration, threads, script, script_args)
+    r = subprocess.run(argv, capture_output=True, text=True, env=child_env(),
+                       timeout=duration + 60)
+    return _wrk_result(argv, r.returncode, r.stdout, r.stderr)
+
+
+# nginx's request counter, for url_mix(): add to the measured server{}.
+STATUS_PATH = "/_bench_nginx_status"
+STATUS_LOCATION = (f"location = {STATUS_PATH} {{\n    allow 127.0.0.1;\n    deny all;\n"
+                   "    access_log off;\n    stub_status;\n}\n")
+URL_MIX = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "bench", "url_mix.lua")
+
+
+def nginx_requests(port):
+    """Requests nginx (every worker, every server) has read so far (stub_status)."""
+    r = http(port, STATUS_PATH)
+    m = re.search(rb"^\s*\d+\s+\d+\s+(\d+)\s*$", r.body, re.M)
+    if r.status != 200 or not m:
+        raise SystemExit(f"nginx stub_status on {port}: {r.status} {r.body[:200]!r}")
+    return int(m.group(1))
+
+
+def url_mix(url, status_port, connections, duration, paths, per_download, piece,
+            counters=(), settle=2.0):
+    """wrk with bench/url_mix.lua, one thread per connection, thread n reading
+    `paths`.n (its share of the lines of `paths`, written here), measured in a
+    window: wrk runs settle + duration + 1 s; nginx's request counter (on
+    status_port, STATUS_LOCATION) and each of `counters` (callables given wrk's
+    PID, returning a number: CPU seconds, decisions...) are read settle s after wrk starts and
+    duration s later. wrk's own requests/s is not used: it counts what its
+    first threads did while it was still setting up the others, before its
+    clock starts (with 32 threads on 2 busy cores, up to seconds).
+    Returns {"requests", "rps"} of the window, "deltas" (each counter's growth
+    in the window, in order) and wrk's "p50_ms", "p99_ms" (whole run)."""
+    with open(paths) as fh:
+        lines = [line for line in fh.read().splitlines() if line]
+    for n in range(connections):
+        share = lines[n * len(lines) // connections:(n + 1) * len(lines) // connections]
+        write_file(f"{paths}.{n}", "".join(
+            line + "\n" for line in share or [lines[n % len(lines)]]))
+    argv = _wrk_argv(url, connections, round(settle + duration + 1), script=URL_MIX,
+                     script_args=(paths, per_download, piece))
+
+    def sample():
+        return [nginx_requests(status_port), time.monotonic()] + [c(proc.pid) for c in counters]
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env=child_env()) as proc:
+        time.sleep(settle)
+        before = sample()
+        time.sleep(duration)
+        after = sample()
+        out, err = proc.communicate(timeout=settle + duration + 60)
+    r = _wrk_result(argv, proc.returncode, out, err)
+    requests = after[0] - before[0] - 1  # minus the counter's own request
+    if not 0 < requests <= r["requests"]:
+        raise SystemExit(f"nginx counted {requests} requests in the window, wrk {r}")
+    return {"requests": requests, "rps": requests / (after[1] - before[1]),
+            "deltas": [b - a for a, b in zip(before[2:], after[2:])],
+            "p50_ms": r["p50_ms"], "p99_ms": r["p99_ms"]}
 
 
 def cpu_seconds(procs, extra_pids=()):
