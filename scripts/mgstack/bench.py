@@ -201,29 +201,37 @@ def nginx_requests(port):
     return int(m.group(1))
 
 
-def url_mix(url, status_port, connections, duration, paths, per_download, piece,
-            counters=(), settle=2.0):
+_shares = set()  # (list file, threads) whose per-thread files url_mix() wrote
+
+
+def url_mix(url, status_port, connections, duration, paths, per_download, piece, procs,
+            extra_pids=(), counters=(), settle=2.0):
     """wrk with bench/url_mix.lua, one thread per connection, thread n reading
-    `paths`.n (its share of the lines of `paths`, written here), measured in a
-    window: wrk runs settle + duration + 1 s; nginx's request counter (on
-    status_port, STATUS_LOCATION) and each of `counters` (callables given wrk's
-    PID, returning a number: CPU seconds, decisions...) are read settle s after wrk starts and
-    duration s later. wrk's own requests/s is not used: it counts what its
-    first threads did while it was still setting up the others, before its
-    clock starts (with 32 threads on 2 busy cores, up to seconds).
-    Returns {"requests", "rps"} of the window, "deltas" (each counter's growth
-    in the window, in order) and wrk's "p50_ms", "p99_ms" (whole run)."""
-    with open(paths) as fh:
-        lines = [line for line in fh.read().splitlines() if line]
-    for n in range(connections):
-        share = lines[n * len(lines) // connections:(n + 1) * len(lines) // connections]
-        write_file(f"{paths}.{n}", "".join(
-            line + "\n" for line in share or [lines[n % len(lines)]]))
+    `paths`.n (its share of the lines of `paths`, written at the first call),
+    measured in a window: wrk runs settle + duration + 1 s; nginx's request
+    counter (on status_port, STATUS_LOCATION), the CPU seconds of procs,
+    extra_pids and wrk (cpu_seconds) and each of `counters` (callables
+    returning a number) are read settle s after wrk starts and duration s
+    later. wrk's own requests/s is not used: it counts what its first threads
+    did while it was still setting up the others, before its clock starts
+    (with 32 threads on 2 busy cores, up to seconds).
+    Returns {"requests", "rps", "cpu_us"} of the window, "deltas" (each
+    counter's growth in the window, in order) and wrk's "p50_ms", "p99_ms"
+    (whole run)."""
+    if (paths, connections) not in _shares:
+        with open(paths) as fh:
+            lines = [line for line in fh.read().splitlines() if line]
+        for n in range(connections):
+            share = lines[n * len(lines) // connections:(n + 1) * len(lines) // connections]
+            write_file(f"{paths}.{n}", "".join(
+                line + "\n" for line in share or [lines[n % len(lines)]]))
+        _shares.add((paths, connections))
     argv = _wrk_argv(url, connections, round(settle + duration + 1), script=URL_MIX,
                      script_args=(paths, per_download, piece))
 
     def sample():
-        return [nginx_requests(status_port), time.monotonic()] + [c(proc.pid) for c in counters]
+        return [nginx_requests(status_port), time.monotonic(),
+                cpu_seconds(procs, [*extra_pids, proc.pid])] + [c() for c in counters]
     with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                           env=child_env()) as proc:
         time.sleep(settle)
@@ -232,12 +240,12 @@ def url_mix(url, status_port, connections, duration, paths, per_download, piece,
         after = sample()
         out, err = proc.communicate(timeout=settle + duration + 60)
     r = _wrk_result(argv, proc.returncode, out, err)
-    requests = after[0] - before[0] - 1  # minus the counter's own request
+    requests, seconds, cpu, *deltas = (b - a for a, b in zip(before, after))
+    requests -= 1  # the counter's own request
     if not 0 < requests <= r["requests"]:
         raise SystemExit(f"nginx counted {requests} requests in the window, wrk {r}")
-    return {"requests": requests, "rps": requests / (after[1] - before[1]),
-            "deltas": [b - a for a, b in zip(before[2:], after[2:])],
-            "p50_ms": r["p50_ms"], "p99_ms": r["p99_ms"]}
+    return {"requests": requests, "rps": requests / seconds, "cpu_us": cpu / requests * 1e6,
+            "deltas": deltas, "p50_ms": r["p50_ms"], "p99_ms": r["p99_ms"]}
 
 
 def cpu_seconds(procs, extra_pids=()):
@@ -284,8 +292,9 @@ def mint_tokens(mediagate, users, config=None):
 def cold_decisions(mediagate, redis, load, uris, concurrency=4, keep=False):
     """Redis FLUSHALL, then one request per line of the file uris (links of
     subscribers no mediagate process has seen) with fcgi_load (each client on
-    one kept connection with keep); returns its decisions/s. Exits the bench unless every request was an allow and each
-    made at least one PostgreSQL query (no cache anywhere answered it)."""
+    one kept connection with keep); returns its decisions/s. Exits the bench
+    unless every request was an allow and each made at least one PostgreSQL
+    query (no cache anywhere answered it)."""
     with open(uris) as fh:
         count = sum(1 for line in fh if line.strip())
     redis.call("FLUSHALL")
