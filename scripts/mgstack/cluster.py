@@ -186,8 +186,12 @@ class Cluster:
 
     def wait_for_standby(self, timeout=10):
         """Waits until the standby has replayed everything the primary has
-        written so far (rows the edges read from it)."""
-        lsn = self.primary.psql("SELECT pg_current_wal_lsn()")
+        committed so far (rows the edges read from it). The primary's insert
+        position, not its write position (pg_current_wal_lsn): the test servers
+        run synchronous_commit=off, so a COMMIT that has returned may not be
+        written yet, and a standby past the write position may still lack it
+        (seen: a new file answered not_found by the first edge asked)."""
+        lsn = self.primary.psql("SELECT pg_current_wal_insert_lsn()")
         wait_until(lambda: self.standby.psql(
             f"SELECT pg_last_wal_replay_lsn() >= '{lsn}'::pg_lsn") == "t", timeout,
             f"the standby to replay up to {lsn}", 0.02)
