@@ -60,6 +60,9 @@ STACK_LOG_CHECKS = {
     "nginx-error.log": ("[alert]", "[crit]", "[emerg]", "exited on signal",
                         "auth request unexpected status", "invalid URL prefix",
                         "upstream prematurely closed", "cache lock timeout"),
+    # No markers: watched only so that a failed test prints its requests
+    # (tokens masked; reason= and upstream_status= say who refused).
+    "nginx-access.log": (),
 }
 
 
