@@ -32,7 +32,7 @@ struct NamedCount {
 // An open (not cleared) row of mediagate_sharing_flags. The email is left
 // out on purpose: a report file travels (cron, mail, a web directory), and
 // `mediagate sharing` resolves the reference for whoever may see it.
-struct SharingFlag {
+struct OpenSharingFlag {
   int64_t id = 0;
   std::string user_ref;
   int64_t flagged_at = 0;  // Unix seconds
@@ -47,7 +47,7 @@ struct AudienceFacts {
   std::vector<NamedCount> apps;               // any order
   std::vector<NamedCount> countries;          // any order
   std::map<std::string, std::string> titles;  // file id -> episode title, when known
-  std::vector<SharingFlag> open_flags;        // newest first
+  std::vector<OpenSharingFlag> open_flags;    // newest first
 };
 
 // One episode (file) over the period.
@@ -61,11 +61,11 @@ struct EpisodeSeries {
 struct AudienceSummary {
   ReportPeriod period;
   int64_t total = 0;
-  std::vector<int64_t> per_day;         // every episode, period.days() entries
-  std::vector<EpisodeSeries> episodes;  // most downloads first, then by file id
-  std::vector<NamedCount> apps;         // most downloads first, then by name
-  std::vector<NamedCount> countries;    // likewise; empty when every country is ""
-  std::vector<SharingFlag> open_flags;  // as given
+  std::vector<int64_t> per_day;             // every episode, period.days() entries
+  std::vector<EpisodeSeries> episodes;      // most downloads first, then by file id
+  std::vector<NamedCount> apps;             // most downloads first, then by name
+  std::vector<NamedCount> countries;        // likewise; empty when every country is ""
+  std::vector<OpenSharingFlag> open_flags;  // as given
 };
 
 // The summary of `facts`: totals per day and per episode, apps and countries

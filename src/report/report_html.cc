@@ -123,7 +123,7 @@ std::string FlagSection(const AudienceSummary& s) {
       "flags.</p>\n<div class=\"scroll\"><table><thead><tr><th>Subscriber</th><th>Flagged "
       "(UTC)</th><th class=\"num\">Networks</th><th class=\"num\">User agents</th>"
       "<th>Action</th></tr></thead><tbody>\n";
-  for (const SharingFlag& f : s.open_flags) {
+  for (const OpenSharingFlag& f : s.open_flags) {
     out += "<tr data-flag-id=\"" + std::to_string(f.id) + "\"><td data-field=\"user_ref\">" +
            Esc(f.user_ref) + "</td><td data-field=\"flagged_at\">" +
            FormatUtcTime(f.flagged_at) + "</td><td class=\"num\" data-field=\"networks\">" +

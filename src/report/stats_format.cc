@@ -54,7 +54,7 @@ std::string StatsJson(const AudienceSummary& s) {
   doc["apps"] = Counts(s.apps, "app");
   doc["countries"] = Counts(s.countries, "country");
   json& flags = doc["sharing_flags"] = json::array();
-  for (const SharingFlag& f : s.open_flags) {
+  for (const OpenSharingFlag& f : s.open_flags) {
     flags.push_back({{"id", f.id},
                      {"user_ref", f.user_ref},
                      {"flagged_at", FormatUtcTime(f.flagged_at)},
@@ -82,7 +82,7 @@ std::string StatsText(const AudienceSummary& s) {
     }
   }
   out += "\nOpen sharing flags: " + std::to_string(s.open_flags.size()) + "\n";
-  for (const SharingFlag& f : s.open_flags) {
+  for (const OpenSharingFlag& f : s.open_flags) {
     out += "  #" + std::to_string(f.id) + "  " + FormatUtcTime(f.flagged_at) + "  " +
            Printable(f.user_ref) + "  networks " + std::to_string(f.networks) +
            ", user agents " + std::to_string(f.user_agents) + ", action " + f.action + "\n";
