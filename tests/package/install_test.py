@@ -6,8 +6,11 @@ purges the `mediagate` package system-wide):
 
     tests/package/install_test.py [--keep]
 
-1. Builds mediagate_*.deb with scripts/build-deb and installs it with
-   `apt-get install ./mediagate_*.deb`, as a user would.
+1. Takes the two packages of tests/package/build_debs.sh (this tree, and
+   the same as version 0.1.1) from MEDIAGATE_TEST_DEBS, where ctest's fixture
+   package_debs built them, or builds them (scripts/build-deb) when that is
+   unset; installs the first with `apt-get install ./mediagate_*.deb`, as a
+   user would.
 2. Checks the installed files, their owners and modes, the system user, the
    man page, and `systemd-analyze verify` of the unit.
 3. Starts the service exactly as systemd would (there is no systemd here): the
@@ -19,7 +22,7 @@ purges the `mediagate` package system-wide):
    and a private nginx (as root, workers as www-data) that includes the
    installed snippets. One allowed request must return the file's bytes, a
    flipped token must get 403, the health check 200; SIGHUP must reload.
-4. Edits /etc/mediagate/mediagate.toml, builds and installs version 0.1.1, and
+4. Edits /etc/mediagate/mediagate.toml, installs the upgrade (0.1.1), and
    checks that the edit and the secrets survived and that it still serves.
 5. Purges the package and checks that nothing it installed or created is left.
 
@@ -49,10 +52,9 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 import mgstack as mg  # noqa: E402
 
-BUILD_DEB = os.path.join(REPO, "scripts", "build-deb")
+BUILD_DEBS = os.path.join(REPO, "tests", "package", "build_debs.sh")
 UNIT = "/lib/systemd/system/mediagate.service"
 CONF = "/etc/mediagate/mediagate.toml"
-UPGRADE_VERSION = "0.1.1"
 SYSTEMD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin"
 
 failures = []
@@ -113,21 +115,29 @@ def package_status():
     return r.stdout.strip() if r.returncode == 0 else ""
 
 
-def build_deb(out_dir, version=None):
-    argv = [BUILD_DEB, "--out", out_dir]
-    if version:
-        argv += ["--version", version]
-    t0 = time.monotonic()
-    r = run(argv, check_rc=False, timeout=1200)
-    sys.stdout.write("".join("    " + line + "\n" for line in r.stderr.splitlines()
-                             if line.startswith(("build-deb:", "E:", "W:", "I:", "N:"))))
-    require(r.returncode == 0, f"scripts/build-deb {' '.join(argv[1:])}",
-            r.stderr[-4000:])
-    debs = [os.path.join(out_dir, f) for f in sorted(os.listdir(out_dir))
-            if re.fullmatch(r"mediagate_[^_]+_[a-z0-9]+\.deb", f)]
-    require(len(debs) == 1, f"one mediagate .deb built in {time.monotonic() - t0:.0f} s",
-            str(debs))
-    return debs[0]
+def package_debs(tmp):
+    """(first, upgrade): the two .deb files of tests/package/build_debs.sh, from
+    MEDIAGATE_TEST_DEBS (ctest's fixture package_debs built them) or built now."""
+    where = os.environ.get("MEDIAGATE_TEST_DEBS")
+    if not where:
+        where = os.path.join(tmp, "debs")
+        t0 = time.monotonic()
+        r = run([BUILD_DEBS, where], check_rc=False, timeout=2400)
+        sys.stdout.write(r.stdout)
+        require(r.returncode == 0, f"tests/package/build_debs.sh in {time.monotonic() - t0:.0f} s",
+                (r.stdout + r.stderr)[-4000:])
+    debs = []
+    for kind in ("first", "upgrade"):
+        folder = os.path.join(where, kind)
+        found = sorted(f for f in (os.listdir(folder) if os.path.isdir(folder) else [])
+                       if re.fullmatch(r"mediagate_[^_]+_[a-z0-9]+\.deb", f))
+        require(len(found) == 1, f"one mediagate .deb in {where}/{kind}", str(found))
+        debs.append(os.path.join(folder, found[0]))
+    return debs
+
+
+def deb_version(deb):
+    return run(["dpkg-deb", "-f", deb, "Version"]).stdout.strip()
 
 
 def apt_install(deb):
@@ -610,7 +620,9 @@ def main():
                 raise Fatal("a mediagate is already serving /run/mediagate/mediagate.sock")
 
         # 1. Build and install, as the README says.
-        deb1 = build_deb(os.path.join(tmp, "dist1"))
+        deb1, deb2 = package_debs(tmp)
+        first, upgrade = deb_version(deb1), deb_version(deb2)
+        require(first != upgrade, f"the upgrade package is a new version ({first} -> {upgrade})")
         installed_by_us = True
         apt_install(deb1)
         check(package_status().startswith("install ok installed"), "mediagate is installed",
@@ -635,7 +647,7 @@ def main():
         service.start()
         check_socket(service)
         b.start_nginx()
-        check_serving(b, payload, good, bad, missing, "0.1.0")
+        check_serving(b, payload, good, bad, missing, first)
         service.reload()
         check(True, "SIGHUP (ExecReload) reloads: RELOADING=1 then READY=1")
         code, body = b.get(good)
@@ -647,10 +659,9 @@ def main():
         with open(CONF, "a") as f:
             f.write(f"# operator's edit {secrets.token_hex(8)}\n")
         before = snapshot_etc()
-        deb2 = build_deb(os.path.join(tmp, "dist2"), UPGRADE_VERSION)
         apt_install(deb2)
-        check(package_status() == f"install ok installed {UPGRADE_VERSION}",
-              f"mediagate {UPGRADE_VERSION} is installed", package_status())
+        check(package_status() == f"install ok installed {upgrade}",
+              f"mediagate {upgrade} is installed", package_status())
         after = snapshot_etc()
         for path in before:
             check(before[path] == after[path], f"upgrade keeps {path} unchanged")
@@ -663,7 +674,7 @@ def main():
         left = [f for f in os.listdir("/etc/mediagate") if ".dpkg-" in f]
         check(not left, "no .dpkg-* leftovers in /etc/mediagate", " ".join(left))
         service.start()
-        check_serving(b, payload, good, bad, missing, UPGRADE_VERSION)
+        check_serving(b, payload, good, bad, missing, upgrade)
         service.stop()
         b.nginx.stop()
 

@@ -65,18 +65,22 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- Packages ------------------------------------------------------------
-for v in "" 0.1.1; do
-	out="$work/dist${v:+-$v}"
-	if "$repo/scripts/build-deb" --out "$out" ${v:+--version "$v"} >"$work/build${v}.log" 2>&1; then
-		pass "scripts/build-deb ${v:+--version $v}"
-	else
-		tail -30 "$work/build${v}.log"
-		fail "scripts/build-deb ${v:+--version $v}"
+# tests/package/build_debs.sh's two: from ctest's fixture package_debs
+# (MEDIAGATE_TEST_DEBS), or built now.
+debs=${MEDIAGATE_TEST_DEBS:-}
+if [ -z "$debs" ]; then
+	debs=$work/debs
+	if ! bash "$repo/tests/package/build_debs.sh" "$debs"; then
+		fail "tests/package/build_debs.sh"
 		exit 1
 	fi
-done
-deb1=$(ls "$work"/dist/mediagate_*.deb)
-deb2=$(ls "$work"/dist-0.1.1/mediagate_*.deb)
+fi
+# Copied under $work: the namespace sees this machine's root file system
+# only, with a tmpfs of its own on /tmp (where a checkout may be).
+mkdir "$work/install"
+cp "$debs"/first/mediagate_*.deb "$work/install/first.deb"
+cp "$debs"/upgrade/mediagate_*.deb "$work/install/upgrade.deb"
+deb1=$work/install/first.deb deb2=$work/install/upgrade.deb
 
 # --- Boot ----------------------------------------------------------------
 cat >"$work/boot.sh" <<'EOF'
@@ -149,6 +153,7 @@ cat >"$work/scenario.sh" <<'EOF'
 # Runs inside the namespace. Prints PASS:/FAIL: lines.
 set -u
 deb1=$1 deb2=$2
+upgrade_version=$(dpkg-deb -f "$deb2" Version)
 conf=/etc/mediagate/mediagate.toml
 ok() { if "$@" >/dev/null 2>&1; then echo "PASS: $what"; else echo "FAIL: $what"; fi; }
 show() { systemctl show mediagate -p "$1" --value; }
@@ -232,7 +237,7 @@ what="the upgrade restarted the running service (try-restart)"
 ok eval '[ "$(show MainPID)" != "$pid" ] && [ "$(show ActiveState)" = active ]'
 what="the upgrade kept the edited config and the secrets"
 ok eval '[ "$(sha256sum $conf /etc/mediagate/secret /etc/mediagate/s3-secret)" = "$sum" ]'
-what="0.1.1 serves"; ok serves
+what="$upgrade_version serves"; ok serves
 
 what="dpkg --purge mediagate"; ok dpkg --purge mediagate
 what="purge stopped the service and removed user, config and runtime directory"
