@@ -1,7 +1,7 @@
 #!/bin/bash
-# The two packages that the package tests install: this tree as it is, in
-# OUT/first/, and the same tree as version 0.1.1 (the upgrade), in
-# OUT/upgrade/, each built by scripts/build-deb (which runs lintian too).
+# The two packages that the package tests install: this tree as it is,
+# OUT/first.deb, and the same tree as version 0.1.1 (the upgrade),
+# OUT/upgrade.deb, each built by scripts/build-deb (which runs lintian too).
 # ctest runs this once, as the fixture of package_install and package_systemd
 # (test package_debs, which passes them MEDIAGATE_TEST_DEBS=OUT); each of them
 # runs it itself when started alone.
@@ -13,7 +13,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:?usage: tests/package/build_debs.sh OUT}
 upgrade_version=0.1.1
 
-rm -rf "$out/first" "$out/upgrade"
+rm -rf "$out/first" "$out/upgrade" "$out/first.deb" "$out/upgrade.deb"
 mkdir -p "$out"
 for kind in first upgrade; do
 	version=
@@ -33,4 +33,6 @@ for kind in first upgrade; do
 		exit 1
 	fi
 	echo "PASS: $what: $(basename "${debs[0]}") in $(($(date +%s) - start)) s"
+	mv "${debs[0]}" "$out/$kind.deb"
+	rm -rf "${out:?}/$kind"
 done

@@ -9,8 +9,8 @@ purges the `mediagate` package system-wide):
 1. Takes the two packages of tests/package/build_debs.sh (this tree, and
    the same as version 0.1.1) from MEDIAGATE_TEST_DEBS, where ctest's fixture
    package_debs built them, or builds them (scripts/build-deb) when that is
-   unset; installs the first with `apt-get install ./mediagate_*.deb`, as a
-   user would.
+   unset; installs the first with `apt-get install ./first.deb`, as a user
+   would install ./mediagate_*.deb.
 2. Checks the installed files, their owners and modes, the system user, the
    man page, and `systemd-analyze verify` of the unit.
 3. Starts the service exactly as systemd would (there is no systemd here): the
@@ -126,13 +126,9 @@ def package_debs(tmp):
         sys.stdout.write(r.stdout)
         require(r.returncode == 0, f"tests/package/build_debs.sh in {time.monotonic() - t0:.0f} s",
                 (r.stdout + r.stderr)[-4000:])
-    debs = []
-    for kind in ("first", "upgrade"):
-        folder = os.path.join(where, kind)
-        found = sorted(f for f in (os.listdir(folder) if os.path.isdir(folder) else [])
-                       if re.fullmatch(r"mediagate_[^_]+_[a-z0-9]+\.deb", f))
-        require(len(found) == 1, f"one mediagate .deb in {where}/{kind}", str(found))
-        debs.append(os.path.join(folder, found[0]))
+    debs = [os.path.join(where, kind + ".deb") for kind in ("first", "upgrade")]
+    for deb in debs:
+        require(os.path.isfile(deb), f"{deb} exists")
     return debs
 
 

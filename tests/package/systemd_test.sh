@@ -78,8 +78,7 @@ fi
 # Copied under $work: the namespace sees this machine's root file system
 # only, with a tmpfs of its own on /tmp (where a checkout may be).
 mkdir "$work/install"
-cp "$debs"/first/mediagate_*.deb "$work/install/first.deb"
-cp "$debs"/upgrade/mediagate_*.deb "$work/install/upgrade.deb"
+cp "$debs/first.deb" "$debs/upgrade.deb" "$work/install/"
 deb1=$work/install/first.deb deb2=$work/install/upgrade.deb
 
 # --- Boot ----------------------------------------------------------------
